@@ -1,0 +1,208 @@
+/**
+ * The one place that reads the environment. Every variable is validated with zod; a bad value stops
+ * the start with a message naming the variable. Plain module (no SvelteKit imports) so the CLI scripts,
+ * the poller and the server share it.
+ */
+import { z } from 'zod';
+
+export const PROVIDER_IDS = ['vastai', 'runpod', 'lambda'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+const bool = (dflt: boolean) =>
+	z
+		.string()
+		.trim()
+		.toLowerCase()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === '') return dflt;
+			if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+			if (['0', 'false', 'no', 'off'].includes(v)) return false;
+			ctx.addIssue({ code: 'custom', message: `expected 1/0, true/false, yes/no or on/off, got "${v}"` });
+			return z.NEVER;
+		});
+
+const int = (dflt: number, min: number, max: number) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === '') return dflt;
+			if (!/^\d+$/.test(v)) {
+				ctx.addIssue({ code: 'custom', message: `expected a whole number, got "${v}"` });
+				return z.NEVER;
+			}
+			const n = Number(v);
+			if (n < min || n > max) {
+				ctx.addIssue({ code: 'custom', message: `expected a number from ${min} to ${max}, got ${n}` });
+				return z.NEVER;
+			}
+			return n;
+		});
+
+const httpUrl = (dflt: string) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((v, ctx) => {
+			const value = v === undefined || v === '' ? dflt : v;
+			let url: URL;
+			try {
+				url = new URL(value);
+			} catch {
+				ctx.addIssue({ code: 'custom', message: `expected an http(s) URL, got "${value}"` });
+				return z.NEVER;
+			}
+			if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+				ctx.addIssue({ code: 'custom', message: `expected an http(s) URL, got "${value}"` });
+				return z.NEVER;
+			}
+			// Base URLs: the adapters append their documented paths.
+			return value.replace(/\/+$/, '');
+		});
+
+const secret = z
+	.string()
+	.optional()
+	.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+	PORT: int(3000, 1, 65535),
+	HOST: z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => (v ? v : '0.0.0.0')),
+	DATABASE_URL: z
+		.string()
+		.trim()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === '') return undefined;
+			if (!/^postgres(ql)?:\/\//.test(v)) {
+				ctx.addIssue({
+					code: 'custom',
+					message: 'expected a postgres:// or postgresql:// connection string (unset it to use PGlite)'
+				});
+				return z.NEVER;
+			}
+			return v;
+		}),
+	DATABASE_POOL_MAX: int(10, 1, 200),
+	DATA_DIR: z
+		.string()
+		.optional()
+		.transform((v) => (v && v.trim() ? v.trim() : './data')),
+	POLL_INTERVAL_MINUTES: int(10, 0, 1440),
+	PROVIDER_TIMEOUT_MS: int(30_000, 100, 600_000),
+	PROVIDERS: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v.trim() === '') return [...PROVIDER_IDS];
+			const list = v
+				.split(',')
+				.map((s) => s.trim().toLowerCase())
+				.filter(Boolean);
+			const unknown = list.filter((p) => !(PROVIDER_IDS as readonly string[]).includes(p));
+			if (unknown.length) {
+				ctx.addIssue({
+					code: 'custom',
+					message: `unknown provider(s) ${unknown.join(', ')}; known: ${PROVIDER_IDS.join(', ')}`
+				});
+				return z.NEVER;
+			}
+			return [...new Set(list)] as ProviderId[];
+		}),
+	VASTAI_API_URL: httpUrl('https://console.vast.ai'),
+	RUNPOD_API_URL: httpUrl('https://api.runpod.io'),
+	LAMBDA_API_URL: httpUrl('https://cloud.lambda.ai'),
+	LAMBDA_API_KEY: secret,
+	RUNPOD_API_KEY: secret,
+	ARCHIVE_IMPORT: bool(true),
+	ALERT_ALLOW_PRIVATE: bool(false)
+});
+
+export type Config = {
+	port: number;
+	host: string;
+	databaseUrl: string | undefined;
+	databasePoolMax: number;
+	dataDir: string;
+	pollIntervalMinutes: number;
+	providerTimeoutMs: number;
+	providers: ProviderId[];
+	apiUrls: Record<ProviderId, string>;
+	lambdaApiKey: string | undefined;
+	runpodApiKey: string | undefined;
+	archiveImport: boolean;
+	alertAllowPrivate: boolean;
+};
+
+export class ConfigError extends Error {
+	readonly variables: string[];
+	constructor(problems: { variable: string; message: string }[]) {
+		super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'));
+		this.name = 'ConfigError';
+		this.variables = problems.map((p) => p.variable);
+	}
+}
+
+/** Reads and validates the environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		throw new ConfigError(
+			parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message }))
+		);
+	}
+	const e = parsed.data;
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		databaseUrl: e.DATABASE_URL,
+		databasePoolMax: e.DATABASE_POOL_MAX,
+		dataDir: e.DATA_DIR,
+		pollIntervalMinutes: e.POLL_INTERVAL_MINUTES,
+		providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+		providers: e.PROVIDERS,
+		apiUrls: { vastai: e.VASTAI_API_URL, runpod: e.RUNPOD_API_URL, lambda: e.LAMBDA_API_URL },
+		lambdaApiKey: e.LAMBDA_API_KEY,
+		runpodApiKey: e.RUNPOD_API_KEY,
+		archiveImport: e.ARCHIVE_IMPORT,
+		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE
+	};
+}
+
+/** The variables, their defaults and meaning: the README's table is checked against this list. */
+export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string; meaning: string }[] = [
+	{ name: 'PORT', default: '3000', meaning: 'HTTP port of the dashboard' },
+	{ name: 'HOST', default: '0.0.0.0', meaning: 'interface to listen on' },
+	{
+		name: 'DATABASE_URL',
+		default: '(unset)',
+		meaning: 'postgres:// connection string; unset uses embedded PGlite in DATA_DIR'
+	},
+	{ name: 'DATABASE_POOL_MAX', default: '10', meaning: 'max connections per app instance (Postgres only)' },
+	{ name: 'DATA_DIR', default: './data', meaning: 'PGlite data directory (locked to one process)' },
+	{ name: 'POLL_INTERVAL_MINUTES', default: '10', meaning: 'in-process polling interval; 0 disables' },
+	{ name: 'PROVIDER_TIMEOUT_MS', default: '30000', meaning: 'timeout of each provider request' },
+	{ name: 'PROVIDERS', default: 'vastai,runpod,lambda', meaning: 'comma list of enabled providers' },
+	{ name: 'VASTAI_API_URL', default: 'https://console.vast.ai', meaning: 'vast.ai API base URL' },
+	{ name: 'RUNPOD_API_URL', default: 'https://api.runpod.io', meaning: 'RunPod API base URL' },
+	{ name: 'LAMBDA_API_URL', default: 'https://cloud.lambda.ai', meaning: 'Lambda API base URL' },
+	{ name: 'LAMBDA_API_KEY', default: '(unset)', meaning: 'Lambda API key; without it Lambda is disabled' },
+	{ name: 'RUNPOD_API_KEY', default: '(unset)', meaning: 'optional RunPod API key' },
+	{
+		name: 'ARCHIVE_IMPORT',
+		default: '1',
+		meaning: 'import the bundled archive on the first start of an empty database'
+	},
+	{
+		name: 'ALERT_ALLOW_PRIVATE',
+		default: '0',
+		meaning: 'allow alert webhooks to loopback/private addresses'
+	}
+];

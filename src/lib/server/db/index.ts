@@ -1,0 +1,193 @@
+/**
+ * Opens the database on one of two engines behind one drizzle code path:
+ *  - DATABASE_URL=postgres://… → a real Postgres server through postgres.js;
+ *  - otherwise PGlite (Postgres compiled to WASM, in-process) in DATA_DIR.
+ * Migrations (drizzle-kit SQL in migrations/) are applied on open.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Sql } from 'postgres';
+import { acquireDataDirLock, type DataDirLock } from './lock.ts';
+import { ensureMonthlyPartitions } from './partitions.ts';
+import * as schema from './schema.ts';
+
+export { schema };
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+	engine: Engine;
+	db: Db;
+	/**
+	 * Runs fn while holding a session-level advisory lock; returns acquired:false at once when another
+	 * session (another app instance) holds it.
+	 */
+	tryWithLock<T>(
+		key: number,
+		fn: () => Promise<T>
+	): Promise<{ acquired: true; value: T } | { acquired: false }>;
+	close(): Promise<void>;
+}
+
+export interface OpenOptions {
+	/** postgres:// URL; unset → PGlite */
+	url?: string;
+	/** PGlite: the app data directory (holds pgdata/ and the lock file) */
+	dataDir?: string;
+	/** PGlite: a tarball from `dumpDataDir` to start from (tests use a migrated template) */
+	loadDataDir?: Blob;
+	/** PGlite: in-memory database (tests) */
+	memory?: boolean;
+	poolMax?: number;
+	/** default true */
+	migrate?: boolean;
+}
+
+/** Rows of a raw query on either engine (PGlite returns {rows}, postgres.js an array). */
+export async function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+	const result = (await db.execute(query)) as unknown;
+	if (Array.isArray(result)) return result as T[];
+	return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** Finds migrations/ by walking up from this module (works from src/ and from the bundled build/). */
+export function migrationsFolder(): string {
+	const candidates: string[] = [];
+	let dir = dirname(fileURLToPath(import.meta.url));
+	for (let i = 0; i < 8; i++) {
+		candidates.push(join(dir, 'migrations'));
+		const parent = dirname(dir);
+		if (parent === dir) break;
+		dir = parent;
+	}
+	candidates.push(resolve('migrations'));
+	const found = candidates.find((c) => existsSync(join(c, 'meta', '_journal.json')));
+	if (!found) throw new Error(`[db] migrations folder not found (looked in ${candidates.join(', ')})`);
+	return found;
+}
+
+/** Advisory lock keys (64-bit space; small fixed numbers are enough for one app). */
+export const LOCK_KEYS = { migrate: 727_001, poll: 727_002, retention: 727_003 } as const;
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+	const database = opts.url ? await openPostgres(opts.url, opts.poolMax ?? 10) : await openPglite(opts);
+	try {
+		if (opts.migrate !== false) await migrateDatabase(database);
+		const now = new Date();
+		await ensureMonthlyPartitions(
+			database.db,
+			new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)),
+			new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1))
+		);
+	} catch (err) {
+		await database.close().catch(() => {});
+		throw err;
+	}
+	return database;
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+	const { PGlite } = await import('@electric-sql/pglite');
+	const { drizzle } = await import('drizzle-orm/pglite');
+	let lock: DataDirLock | undefined;
+	let client: PGlite;
+	if (opts.memory || !opts.dataDir) {
+		client = await PGlite.create({ loadDataDir: opts.loadDataDir });
+	} else {
+		const dataDir = resolve(opts.dataDir);
+		lock = acquireDataDirLock(dataDir);
+		try {
+			client = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), loadDataDir: opts.loadDataDir });
+		} catch (err) {
+			lock.release();
+			throw err;
+		}
+	}
+	const db = drizzle({ client, schema }) as unknown as Db;
+	let closed = false;
+	return {
+		engine: 'pglite',
+		db,
+		async tryWithLock(key, fn) {
+			// One process owns a PGlite directory (file lock), so the advisory lock only guards re-entry.
+			const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [key]);
+			if (!res.rows[0]?.ok) return { acquired: false };
+			try {
+				return { acquired: true, value: await fn() };
+			} finally {
+				await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
+			}
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			try {
+				await client.close();
+			} finally {
+				lock?.release();
+			}
+		}
+	};
+}
+
+async function openPostgres(url: string, poolMax: number): Promise<Database> {
+	const { default: postgres } = await import('postgres');
+	const { drizzle } = await import('drizzle-orm/postgres-js');
+	const client: Sql = postgres(url, {
+		max: poolMax,
+		onnotice: () => {},
+		// A stopped server must not hang requests: fail fast, the caller answers 503 and retries later.
+		connect_timeout: 10,
+		idle_timeout: 60,
+		connection: { application_name: 'gpu-rental-dashboard' }
+	});
+	const db = drizzle({ client, schema }) as unknown as Db;
+	let closed = false;
+	return {
+		engine: 'postgres',
+		db,
+		async tryWithLock(key, fn) {
+			const reserved = await client.reserve();
+			try {
+				const [row] = await reserved<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`;
+				if (!row?.ok) return { acquired: false };
+				try {
+					return { acquired: true, value: await fn() };
+				} finally {
+					await reserved`select pg_advisory_unlock(${key})`.catch(() => {});
+				}
+			} finally {
+				reserved.release();
+			}
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			await client.end({ timeout: 3 });
+		}
+	};
+}
+
+async function migrateDatabase(database: Database): Promise<void> {
+	const folder = migrationsFolder();
+	if (database.engine === 'pglite') {
+		const { migrate } = await import('drizzle-orm/pglite/migrator');
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		await migrate(database.db as any, { migrationsFolder: folder });
+		return;
+	}
+	const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+	// Several instances may start at once: serialize migrations on an advisory lock (blocking).
+	for (;;) {
+		const res = await database.tryWithLock(LOCK_KEYS.migrate, async () => {
+			// eslint-disable-next-line @typescript-eslint/no-explicit-any
+			await migrate(database.db as any, { migrationsFolder: folder });
+		});
+		if (res.acquired) return;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}

@@ -1,0 +1,290 @@
+/**
+ * The database schema, shared by both engines (PGlite and a Postgres server).
+ *
+ * Sizing (see README "Performance"): a poll every 10 minutes is ~52,560 polls a year and vast.ai alone
+ * answers with thousands of offers per poll. So:
+ *  - raw offers are kept only for the current snapshot of each provider (replaced atomically per poll);
+ *  - per-poll aggregates by the full key are kept for a short detail window;
+ *  - history is kept as series-level points (per GPU × provider × pricing × cloud) at poll, hour and day
+ *    resolution, so any chart range reads at most a few hundred rows per series.
+ * The two time-series tables (`price_aggregates`, `price_history`) are range-partitioned by month; the
+ * partitioning clause is added by hand to the generated migration (drizzle-kit cannot express it) and
+ * monthly partitions are created by the app (see partitions.ts).
+ */
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	bigserial,
+	boolean,
+	doublePrecision,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	real,
+	smallint,
+	text,
+	timestamp,
+	uniqueIndex
+} from 'drizzle-orm/pg-core';
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One row per provider per poll cycle: what was attempted and how it ended. */
+export const pollRuns = pgTable(
+	'poll_runs',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		cycleId: text('cycle_id').notNull(),
+		provider: text('provider').notNull(),
+		startedAt: tstz('started_at').notNull(),
+		finishedAt: tstz('finished_at'),
+		/** running | ok | failed | disabled */
+		status: text('status').notNull(),
+		error: text('error'),
+		offersSeen: integer('offers_seen').notNull().default(0),
+		offersStored: integer('offers_stored').notNull().default(0),
+		skipped: integer('skipped').notNull().default(0),
+		/** reason → count */
+		skippedReasons: jsonb('skipped_reasons').$type<Record<string, number>>().notNull().default({}),
+		/** provider GPU name → count, for names the catalog does not know */
+		unmapped: jsonb('unmapped').$type<Record<string, number>>().notNull().default({}),
+		rejectedPrices: integer('rejected_prices').notNull().default(0),
+		durationMs: integer('duration_ms'),
+		snapshotId: bigint('snapshot_id', { mode: 'number' })
+	},
+	(t) => [index('poll_runs_provider_started_idx').on(t.provider, t.startedAt)]
+);
+
+/** One row per successful provider poll. The newest per provider is that provider's current snapshot. */
+export const snapshots = pgTable(
+	'snapshots',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		provider: text('provider').notNull(),
+		pollRunId: bigint('poll_run_id', { mode: 'number' }),
+		observedAt: tstz('observed_at').notNull(),
+		offerCount: integer('offer_count').notNull(),
+		availableCount: integer('available_count').notNull()
+	},
+	(t) => [index('snapshots_provider_observed_idx').on(t.provider, t.observedAt)]
+);
+
+/** Normalized offers of the current snapshot of each provider (older snapshots' offers are deleted). */
+export const offers = pgTable(
+	'offers',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		snapshotId: bigint('snapshot_id', { mode: 'number' }).notNull(),
+		provider: text('provider').notNull(),
+		gpu: text('gpu').notNull(),
+		gpuName: text('gpu_name').notNull(),
+		gpuCount: smallint('gpu_count').notNull(),
+		vramGb: real('vram_gb').notNull(),
+		/** on_demand | spot */
+		pricing: text('pricing').notNull(),
+		/** secure | community | null */
+		cloud: text('cloud'),
+		region: text('region').notNull(),
+		pricePerHourUsd: doublePrecision('price_per_hour_usd').notNull(),
+		pricePerGpuHourUsd: doublePrecision('price_per_gpu_hour_usd').notNull(),
+		available: boolean('available').notNull(),
+		observedAt: tstz('observed_at').notNull(),
+		/** the provider's own id of the offer or instance type (ephemeral for vast.ai) */
+		offerRef: text('offer_ref'),
+		reliability: real('reliability'),
+		verified: boolean('verified'),
+		vcpus: real('vcpus'),
+		ramGb: real('ram_gb'),
+		diskGb: real('disk_gb'),
+		inetDownMbps: real('inet_down_mbps'),
+		inetUpMbps: real('inet_up_mbps'),
+		extra: jsonb('extra').$type<Record<string, unknown>>()
+	},
+	(t) => [
+		index('offers_snapshot_idx').on(t.snapshotId),
+		index('offers_gpu_price_idx').on(t.gpu, t.pricePerGpuHourUsd)
+	]
+);
+
+/**
+ * Per-poll aggregates by the full key (provider, gpu, gpuCount, pricing, cloud, region).
+ * Range-partitioned by month on observed_at; kept for the detail window only.
+ */
+export const priceAggregates = pgTable(
+	'price_aggregates',
+	{
+		snapshotId: bigint('snapshot_id', { mode: 'number' }).notNull(),
+		observedAt: tstz('observed_at').notNull(),
+		provider: text('provider').notNull(),
+		gpu: text('gpu').notNull(),
+		gpuCount: smallint('gpu_count').notNull(),
+		pricing: text('pricing').notNull(),
+		/** '' when the provider has no secure/community split */
+		cloud: text('cloud').notNull(),
+		region: text('region').notNull(),
+		minUsd: doublePrecision('min_usd').notNull(),
+		medianUsd: doublePrecision('median_usd').notNull(),
+		maxUsd: doublePrecision('max_usd').notNull(),
+		n: integer('n').notNull(),
+		availableN: integer('available_n').notNull()
+	},
+	(t) => [
+		index('price_aggregates_gpu_time_idx').on(t.gpu, t.observedAt),
+		index('price_aggregates_snapshot_idx').on(t.snapshotId)
+	]
+);
+
+/**
+ * Series-level price history per GPU × provider × pricing × cloud × source, at three resolutions:
+ * `poll` (one point per poll, short retention), `hour` and `day` (rollups, kept). Archived observations
+ * are stored as `day` points with source `archive`. Prices are USD per GPU-hour.
+ * Range-partitioned by month on t.
+ */
+export const priceHistory = pgTable(
+	'price_history',
+	{
+		gpu: text('gpu').notNull(),
+		/** poll | hour | day */
+		resolution: text('resolution').notNull(),
+		provider: text('provider').notNull(),
+		pricing: text('pricing').notNull(),
+		/** '' when the provider has no secure/community split */
+		cloud: text('cloud').notNull(),
+		/** live | archive */
+		source: text('source').notNull(),
+		t: tstz('t').notNull(),
+		minUsd: doublePrecision('min_usd').notNull(),
+		medianUsd: doublePrecision('median_usd').notNull(),
+		maxUsd: doublePrecision('max_usd').notNull(),
+		n: integer('n').notNull(),
+		availableN: integer('available_n')
+	},
+	(t) => [
+		primaryKey({
+			name: 'price_history_pk',
+			columns: [t.gpu, t.resolution, t.t, t.provider, t.pricing, t.cloud, t.source]
+		})
+	]
+);
+
+/** One row per imported archive file (by content hash) so a second import of the same file adds nothing. */
+export const archiveImports = pgTable(
+	'archive_imports',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		fileName: text('file_name').notNull(),
+		sha256: text('sha256').notNull(),
+		/** tracker-csv | skypilot-vms */
+		format: text('format').notNull(),
+		importedAt: tstz('imported_at')
+			.notNull()
+			.default(sql`now()`),
+		rowsTotal: integer('rows_total').notNull(),
+		rowsImported: integer('rows_imported').notNull(),
+		rowsDuplicate: integer('rows_duplicate').notNull().default(0),
+		rowsUnmapped: integer('rows_unmapped').notNull(),
+		unmapped: jsonb('unmapped').$type<Record<string, number>>().notNull().default({}),
+		attribution: text('attribution')
+	},
+	(t) => [uniqueIndex('archive_imports_sha_idx').on(t.sha256)]
+);
+
+/** Archived observations as they were published (daily min/median/max per GPU-hour), one row per key. */
+export const archiveObservations = pgTable(
+	'archive_observations',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		importId: bigint('import_id', { mode: 'number' }).notNull(),
+		/** start of the observation period (the day, 00:00 UTC, for daily aggregates) */
+		t: tstz('t').notNull(),
+		provider: text('provider').notNull(),
+		gpu: text('gpu').notNull(),
+		sourceGpuName: text('source_gpu_name').notNull(),
+		gpuCount: smallint('gpu_count').notNull(),
+		region: text('region').notNull(),
+		pricing: text('pricing').notNull(),
+		cloud: text('cloud').notNull(),
+		minUsd: doublePrecision('min_usd').notNull(),
+		medianUsd: doublePrecision('median_usd').notNull(),
+		maxUsd: doublePrecision('max_usd').notNull(),
+		n: integer('n').notNull(),
+		sourceUrl: text('source_url'),
+		fetchedAt: tstz('fetched_at')
+	},
+	(t) => [
+		uniqueIndex('archive_observations_key_idx').on(
+			t.provider,
+			t.gpu,
+			t.gpuCount,
+			t.region,
+			t.pricing,
+			t.t,
+			t.sourceGpuName
+		),
+		index('archive_observations_gpu_time_idx').on(t.gpu, t.t)
+	]
+);
+
+/** Price alert watches. */
+export const alertWatches = pgTable('alert_watches', {
+	id: bigserial('id', { mode: 'number' }).primaryKey(),
+	gpu: text('gpu').notNull(),
+	pricing: text('pricing').notNull(),
+	provider: text('provider'),
+	region: text('region'),
+	minGpuCount: smallint('min_gpu_count').notNull().default(1),
+	thresholdUsd: doublePrecision('threshold_usd').notNull(),
+	webhookUrl: text('webhook_url'),
+	label: text('label'),
+	createdAt: tstz('created_at')
+		.notNull()
+		.default(sql`now()`),
+	/** true while the price is above the threshold (the next crossing below fires) */
+	armed: boolean('armed').notNull().default(true),
+	lastPriceUsd: doublePrecision('last_price_usd'),
+	lastEvaluatedAt: tstz('last_evaluated_at')
+});
+
+/** A watch firing: recorded, shown on /alerts, in the Atom feed, and delivered to the webhook. */
+export const alertFirings = pgTable(
+	'alert_firings',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		watchId: bigint('watch_id', { mode: 'number' })
+			.notNull()
+			.references(() => alertWatches.id, { onDelete: 'cascade' }),
+		firedAt: tstz('fired_at').notNull(),
+		pricePerGpuHourUsd: doublePrecision('price_per_gpu_hour_usd').notNull(),
+		provider: text('provider').notNull(),
+		region: text('region'),
+		offer: jsonb('offer').$type<Record<string, unknown>>(),
+		/** pending | delivered | failed | none */
+		webhookStatus: text('webhook_status').notNull().default('none'),
+		webhookAttempts: integer('webhook_attempts').notNull().default(0),
+		webhookError: text('webhook_error')
+	},
+	(t) => [index('alert_firings_watch_idx').on(t.watchId, t.firedAt)]
+);
+
+/**
+ * One row per poll interval slot: the instance that inserts the slot runs that interval's cycle,
+ * so several app instances sharing one database poll once per interval.
+ */
+export const pollSlots = pgTable('poll_slots', {
+	slot: bigint('slot', { mode: 'number' }).primaryKey(),
+	claimedAt: tstz('claimed_at')
+		.notNull()
+		.default(sql`now()`),
+	instance: text('instance').notNull()
+});
+
+/** Small key/value facts about this database (e.g. whether the bundled archive was imported). */
+export const meta = pgTable('meta', {
+	key: text('key').primaryKey(),
+	value: jsonb('value').notNull(),
+	updatedAt: tstz('updated_at')
+		.notNull()
+		.default(sql`now()`)
+});

@@ -1,0 +1,36 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	// PGlite loads its WASM and data files relative to its own package: bundled into the SSR
+	// output it fails with ENOENT …/pglite.data (shared/STACK.md pitfall 4).
+	ssr: { external: ['@electric-sql/pglite', 'postgres'] },
+	optimizeDeps: { exclude: ['@electric-sql/pglite'] },
+	build: { target: 'es2023' },
+	test: {
+		// Each PGlite instance costs ~375 MB and a WASM start; two cores here.
+		maxWorkers: 2,
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts', 'tests/adapters/**/*.test.ts', 'tests/estimator/**/*.test.ts'],
+					environment: 'node'
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'db',
+					include: ['tests/db/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['tests/helpers/global-setup.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 120_000
+				}
+			}
+		]
+	}
+});
