@@ -4,9 +4,9 @@
  * the poller and the server share it.
  */
 import { z } from 'zod';
+import { PROVIDERS as PROVIDER_IDS, type ProviderId } from '../../../adapters/types.ts';
 
-export const PROVIDER_IDS = ['vastai', 'runpod', 'lambda'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+export { PROVIDER_IDS, type ProviderId };
 
 const bool = (dflt: boolean) =>
 	z

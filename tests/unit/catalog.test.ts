@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { GPUS, gpuBySlug, slugForTrackerName, trainingPeakTflops } from '../../adapters/catalog.ts';
+
+const REQUIRED = [
+	'h100-sxm',
+	'h100-pcie',
+	'h100-nvl',
+	'h200',
+	'h200-nvl',
+	'gh200',
+	'b200',
+	'a100-sxm-80gb',
+	'a100-sxm-40gb',
+	'a100-pcie-80gb',
+	'a100-pcie-40gb',
+	'l40s',
+	'l40',
+	'l4',
+	'a40',
+	'a10',
+	'a10g',
+	'rtx-6000-ada',
+	'rtx-a6000',
+	'rtx-a5000',
+	'rtx-a4000',
+	'rtx-4090',
+	'rtx-5090',
+	'rtx-3090',
+	'rtx-4080-super',
+	'rtx-pro-6000',
+	'v100-16gb',
+	'v100-32gb',
+	't4',
+	'mi300x'
+];
+
+describe('GPU catalog', () => {
+	it('has every required slug, lowercase and hyphenated, each once', () => {
+		const slugs = GPUS.map((g) => g.slug);
+		for (const s of REQUIRED) expect(slugs).toContain(s);
+		expect(new Set(slugs).size).toBe(slugs.length);
+		for (const s of slugs) expect(s).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+	});
+
+	it('carries the estimator specs with a source for each GPU', () => {
+		for (const g of GPUS) {
+			expect(g.vramGb).toBeGreaterThan(0);
+			expect(g.specSource.length).toBeGreaterThan(3);
+			expect(trainingPeakTflops(g)).toBeGreaterThan(0);
+		}
+	});
+
+	it('uses the FP16 peak where a GPU has no BF16 (T4, V100)', () => {
+		expect(gpuBySlug('t4')).toMatchObject({ bf16: false, flashAttention: false });
+		expect(trainingPeakTflops(gpuBySlug('t4')!)).toBe(65);
+		expect(trainingPeakTflops(gpuBySlug('v100-32gb')!)).toBe(125);
+		// estimation.md §2.4: GeForce cards at the FP32-accumulate rate, not the FP16-accumulate one.
+		expect(trainingPeakTflops(gpuBySlug('rtx-4090')!)).toBe(165.2);
+	});
+
+	it('maps every GPU name of the bundled archive to a slug', () => {
+		const names = [
+			'RTX_4090',
+			'RTX_5090',
+			'A100_SXM_80GB',
+			'H200',
+			'L40S',
+			'H100_SXM',
+			'A100_PCIE_80GB',
+			'H100_NVL',
+			'B200',
+			'L40',
+			'H100_PCIE',
+			'B300',
+			'RTX_PRO_6000',
+			'A100_SXM_40GB',
+			'MI300X',
+			'A100_PCIE_40GB',
+			'GH200'
+		];
+		for (const n of names) expect(slugForTrackerName(n), n).toBeDefined();
+		expect(slugForTrackerName('H100_SXM')).toBe('h100-sxm');
+		expect(slugForTrackerName('A100_PCIE_40GB')).toBe('a100-pcie-40gb');
+		expect(slugForTrackerName('NOT_A_GPU')).toBeUndefined();
+	});
+});
