@@ -242,7 +242,7 @@ async function pollProvider(
 		result.status = 'failed';
 		result.errorKind = err instanceof ProviderError ? err.kind : 'internal';
 		if (err instanceof ProviderError && result.requests === 0) result.requests = err.attempts;
-		const message = err instanceof Error ? err.message : String(err);
+		const message = describeError(err);
 		result.error = (message.startsWith(`[${id}]`) ? message : `[${id}] ${message}`).slice(
 			0,
 			MAX_ERROR_LENGTH
@@ -270,6 +270,15 @@ async function pollProvider(
 		);
 	}
 	return result;
+}
+
+/** A short message: drizzle wraps database errors in "Failed query: <the whole SQL>"; keep the cause. */
+function describeError(err: unknown): string {
+	if (!(err instanceof Error)) return String(err);
+	if (err.message.startsWith('Failed query:') && err.cause instanceof Error) {
+		return `database error: ${err.cause.message}`;
+	}
+	return err.message;
 }
 
 async function insertRun(db: Db, cycleId: string, provider: ProviderId, startedAt: Date): Promise<number> {

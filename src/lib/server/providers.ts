@@ -113,7 +113,10 @@ function toRun(r: RunRow | undefined): ProviderRun | null {
 	};
 }
 
-/** Every provider's health, read with one indexed lookup per provider and table. */
+/**
+ * Every provider's health, read with one indexed lookup per provider and table. The current snapshot is
+ * the provider's last stored one (highest id): its offers are the ones in the offers table.
+ */
 export async function getProviderHealth(db: Db, config: Config, now = new Date()): Promise<ProviderHealth[]> {
 	const ids = sql.param([...PROVIDERS]);
 	const snaps = await rows<{
@@ -129,7 +132,7 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 		    from unnest(${ids}::text[]) as p(provider)
 		    left join lateral (
 		      select id, ${isoOf('observed_at')} as observed_at, offer_count, available_count, poll_run_id
-		      from snapshots where provider = p.provider order by observed_at desc limit 1
+		      from snapshots where provider = p.provider order by id desc limit 1
 		    ) s on true`
 	);
 	const lastRuns = await rows<RunRow>(

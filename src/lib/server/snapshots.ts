@@ -74,41 +74,53 @@ export async function storeSnapshot(
 	});
 }
 
-/** One INSERT … SELECT FROM unnest(typed arrays): ~5× faster than row inserts (shared/STACK.md pitfall 9). */
+/**
+ * One INSERT … SELECT FROM unnest(arrays): ~5× faster than row inserts (shared/STACK.md pitfall 9).
+ * Every column travels as text[] and is cast in SQL: postgres.js infers an array's type from its values
+ * (a boolean or all-null array fails), PGlite does not — text is the one form both drivers send alike.
+ * JavaScript's number-to-string is the shortest exact form, so float8 values round-trip unchanged.
+ */
 function insertOffersSql(
 	snapshotId: number,
 	provider: ProviderId,
 	at: string,
 	offers: NormalizedOffer[]
 ): SQL {
-	const col = <T>(f: (o: NormalizedOffer) => T) => sql.param(offers.map(f));
+	const col = (f: (o: NormalizedOffer) => string | number | boolean | null | undefined) =>
+		sql.param(
+			offers.map((o) => {
+				const v = f(o);
+				return v === null || v === undefined ? null : String(v);
+			})
+		);
 	return sql`
 		insert into offers
 		  (snapshot_id, provider, observed_at, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region,
 		   price_per_hour_usd, price_per_gpu_hour_usd, available, offer_ref, reliability, verified,
 		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra)
-		select ${snapshotId}, ${provider}, ${at}::timestamptz, u.gpu, u.gpu_name, u.gpu_count, u.vram_gb,
-		       u.pricing, u.cloud, u.region, u.pph, u.ppgh, u.available, u.offer_ref, u.reliability,
-		       u.verified, u.vcpus, u.ram_gb, u.disk_gb, u.down, u.up, u.extra::jsonb
+		select ${snapshotId}, ${provider}, ${at}::timestamptz, u.gpu, u.gpu_name, u.gpu_count::smallint,
+		       u.vram_gb::real, u.pricing, u.cloud, u.region, u.pph::float8, u.ppgh::float8, u.available::bool,
+		       u.offer_ref, u.reliability::real, u.verified::bool, u.vcpus::real, u.ram_gb::real, u.disk_gb::real,
+		       u.down::real, u.up::real, u.extra::jsonb
 		from unnest(
 		  ${col((o) => o.gpu)}::text[],
 		  ${col((o) => o.gpuName)}::text[],
-		  ${col((o) => o.gpuCount)}::smallint[],
-		  ${col((o) => o.vramGb)}::real[],
+		  ${col((o) => o.gpuCount)}::text[],
+		  ${col((o) => o.vramGb)}::text[],
 		  ${col((o) => o.pricing)}::text[],
 		  ${col((o) => o.cloud)}::text[],
 		  ${col((o) => o.region)}::text[],
-		  ${col((o) => o.pricePerHourUsd)}::float8[],
-		  ${col((o) => o.pricePerGpuHourUsd)}::float8[],
-		  ${col((o) => o.available)}::bool[],
-		  ${col((o) => o.offerRef ?? null)}::text[],
-		  ${col((o) => o.reliability ?? null)}::real[],
-		  ${col((o) => o.verified ?? null)}::bool[],
-		  ${col((o) => o.vcpus ?? null)}::real[],
-		  ${col((o) => o.ramGb ?? null)}::real[],
-		  ${col((o) => o.diskGb ?? null)}::real[],
-		  ${col((o) => o.inetDownMbps ?? null)}::real[],
-		  ${col((o) => o.inetUpMbps ?? null)}::real[],
+		  ${col((o) => o.pricePerHourUsd)}::text[],
+		  ${col((o) => o.pricePerGpuHourUsd)}::text[],
+		  ${col((o) => o.available)}::text[],
+		  ${col((o) => o.offerRef)}::text[],
+		  ${col((o) => o.reliability)}::text[],
+		  ${col((o) => o.verified)}::text[],
+		  ${col((o) => o.vcpus)}::text[],
+		  ${col((o) => o.ramGb)}::text[],
+		  ${col((o) => o.diskGb)}::text[],
+		  ${col((o) => o.inetDownMbps)}::text[],
+		  ${col((o) => o.inetUpMbps)}::text[],
 		  ${col((o) => (o.extra ? JSON.stringify(o.extra) : null))}::text[]
 		) as u(gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, pph, ppgh, available, offer_ref,
 		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra)`;
