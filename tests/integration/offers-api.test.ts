@@ -187,6 +187,15 @@ describe.each(ENGINES)('offers API, pages and poll command on %s', (engine) => {
 		const runpodItem = /<li data-provider="runpod"[^>]*>([\s\S]*?)<\/li>/.exec(home.text)![1]!;
 		expect(runpodItem).not.toContain('stale');
 		expect(home.text).toContain('href="/gpus/rtx-4090"');
+		// The compare table's provider headers carry the badge too: vast.ai and Lambda, not RunPod.
+		const thead = /<thead[^>]*>([\s\S]*?)<\/thead>/.exec(home.text)![1]!;
+		const groups = [...thead.matchAll(/<th colspan="2" class="group[^"]*">([\s\S]*?)<\/th>/g)].map(
+			(m) => m[1]!
+		);
+		const staleGroups = groups
+			.filter((g) => g.includes('badge stale'))
+			.map((g) => g.replace(/<[^>]+>/g, '').trim());
+		expect(staleGroups.map((g) => g.split(/\s/)[0])).toEqual(['vast.ai', 'Lambda']);
 		const gpu = await get('/gpus/rtx-4090');
 		expect(gpu.status).toBe(200);
 		const rowsOf = (p: string) =>

@@ -11,6 +11,12 @@ import { rows, type Db } from './db/index.ts';
 /** When polling is off (POLL_INTERVAL_MINUTES=0) a snapshot still goes stale after 2 × the default 10. */
 const DEFAULT_INTERVAL_MINUTES = 10;
 
+/**
+ * How far back "last error" looks: bounds the index range read when a provider rarely fails (a year of
+ * 10-minute polls is 52,560 runs per provider).
+ */
+const LAST_ERROR_WINDOW_MS = 30 * 24 * 3600_000;
+
 /** Issue 3: the previous snapshot "is marked stale once it is older than two intervals". */
 export function staleAfterMs(config: Pick<Config, 'pollIntervalMinutes'>): number {
 	return 2 * (config.pollIntervalMinutes || DEFAULT_INTERVAL_MINUTES) * 60_000;
@@ -113,12 +119,11 @@ function toRun(r: RunRow | undefined): ProviderRun | null {
 	};
 }
 
-/**
- * Every provider's health, read with one indexed lookup per provider and table. The current snapshot is
- * the provider's last stored one (highest id): its offers are the ones in the offers table.
- */
+/** Every provider's health, read with indexed lookups (a year of polls stays fast). */
 export async function getProviderHealth(db: Db, config: Config, now = new Date()): Promise<ProviderHealth[]> {
 	const ids = sql.param([...PROVIDERS]);
+	// The current snapshot is the one whose offers are in the offers table (snapshots.ts keeps exactly
+	// one per provider there): one scan of the small current-offers table, then primary-key lookups.
 	const snaps = await rows<{
 		provider: string;
 		id: number | null;
@@ -128,12 +133,10 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 		poll_run_id: number | null;
 	}>(
 		db,
-		sql`select p.provider, s.id, s.observed_at, s.offer_count, s.available_count, s.poll_run_id
-		    from unnest(${ids}::text[]) as p(provider)
-		    left join lateral (
-		      select id, ${isoOf('observed_at')} as observed_at, offer_count, available_count, poll_run_id
-		      from snapshots where provider = p.provider order by id desc limit 1
-		    ) s on true`
+		sql`select s.provider, s.id, ${isoOf('s.observed_at')} as observed_at, s.offer_count, s.available_count,
+		           s.poll_run_id
+		    from (select provider, max(snapshot_id) as id from offers group by provider) c
+		    join snapshots s on s.id = c.id`
 	);
 	const lastRuns = await rows<RunRow>(
 		db,
@@ -150,7 +153,9 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 		    from unnest(${ids}::text[]) as p(provider)
 		    left join lateral (
 		      select ${isoOf('coalesce(finished_at, started_at)')} as at, error from poll_runs
-		      where provider = p.provider and status = 'failed' order by started_at desc limit 1
+		      where provider = p.provider and status = 'failed'
+		        and started_at > ${new Date(now.getTime() - LAST_ERROR_WINDOW_MS).toISOString()}::timestamptz
+		      order by started_at desc limit 1
 		    ) f on true`
 	);
 	const runIds = snaps.map((s) => s.poll_run_id).filter((id): id is number => id !== null);
