@@ -4,11 +4,12 @@ import { startApp } from '$lib/server/app';
 import { ConfigError } from '$lib/server/config';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { DataDirLockedError } from '$lib/server/db/lock';
+import { pollerHook } from '$lib/server/poller';
 
 export const init: ServerInit = async () => {
 	if (building) return;
 	try {
-		const app = await startApp(process.env);
+		const app = await startApp(process.env, [pollerHook]);
 		const db = app.config.databaseUrl ? 'Postgres (DATABASE_URL)' : `PGlite in ${app.config.dataDir}`;
 		console.log(`[app] database: ${db}`);
 		// adapter-node emits this on SIGTERM/SIGINT after it stops accepting connections.
