@@ -57,14 +57,6 @@ const LLAMA_31_70B: HfConfig = {
 	intermediate_size: 28672,
 	vocab_size: 128256
 };
-const LLAMA_31_405B: HfConfig = {
-	hidden_size: 16384,
-	num_hidden_layers: 126,
-	num_attention_heads: 128,
-	num_key_value_heads: 8,
-	intermediate_size: 53248,
-	vocab_size: 128256
-};
 const CODELLAMA_34B: HfConfig = {
 	hidden_size: 8192,
 	num_hidden_layers: 48,
