@@ -61,7 +61,13 @@ export const EAGER_SCORE_BYTES_PER_ELEMENT = 5;
  * Korthikanti "full recomputation: 2sbhL"; HF transformers PR "layers × seq × hidden × 2 bytes") [src]
  */
 export const CHECKPOINT_BYTES_PER_HIDDEN = 2;
-/** Logits and loss: bf16 logits + fp32 upcast + fp32 gradient = 10 bytes per logit (§1.5) [calc] */
+/**
+ * Logits and loss of a standard (HF transformers) cross-entropy: bf16 logits 2 + fp32 upcast 4 + fp32
+ * log-softmax 4 + fp32 gradient 4 + bf16 gradient 2 = 16 bytes per logit. §1.5 counts 2 + 4 + 4 = 10;
+ * the extra 6 are what Unsloth's HF + FlashAttention-2 max-context column (§3 #27, 128k vocabulary)
+ * needs: at 48 → 80 GB each extra token costs 2.65 MB, of which the logits are 2.05 MB at 16 bytes
+ * [calc + fit]. On the 32k-vocabulary litgpt rows the difference is ≤ 1.3 %.
+ */
 export const LOGIT_BYTES = 2 + 4 + 4 + 4 + 2;
 /**
  * A chunked/fused cross-entropy (torchtune CEWithChunkedOutputLoss, Liger, Unsloth CCE) keeps only the

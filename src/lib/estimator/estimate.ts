@@ -61,6 +61,12 @@ export function estimate(s: EstimateSettings): Estimate {
 	};
 }
 
+const OPTIMIZER_NAMES: Record<Optimizer, string> = {
+	adamw: 'AdamW',
+	'adamw-8bit': '8-bit AdamW',
+	'paged-adamw-8bit': 'paged 8-bit AdamW'
+};
+
 const LABEL_TARGETS: Record<LoraTargets, string> = {
 	qv: 'the q and v projections',
 	attention: 'all attention projections (q, k, v, o)',
@@ -98,12 +104,12 @@ function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
 		out.push(
 			`LoRA rank ${s.loraRank} on ${LABEL_TARGETS[s.loraTargets]}${a.kind === 'ssm' ? ' (Mamba mixer projections)' : ''}: ` +
 				`${num(trainable)} trainable parameters, ${bytes} bytes each with adapters in ` +
-				`${s.adapterPrecision === 'bf16' ? 'bf16' : 'fp32 (the PEFT default)'} and ${s.optimizer}.`
+				`${s.adapterPrecision === 'bf16' ? 'bf16' : 'fp32 (the PEFT default)'} and ${OPTIMIZER_NAMES[s.optimizer]}.`
 		);
 	}
 	if (s.method === 'full') {
 		out.push(
-			`Full fine-tuning in mixed precision: bf16 weights and gradients, fp32 master copy and ${s.optimizer} states ` +
+			`Full fine-tuning in mixed precision: bf16 weights and gradients, fp32 master copy and ${OPTIMIZER_NAMES[s.optimizer]} states ` +
 				`(${s.optimizer === 'adamw' ? 16 : 10} bytes per parameter).`
 		);
 	}
@@ -128,7 +134,7 @@ function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
 		out.push(
 			s.chunkedLoss
 				? 'Loss: chunked cross-entropy, 2 bytes per logit.'
-				: 'Loss: standard cross-entropy, 10 bytes per logit (bf16 logits, fp32 upcast, fp32 gradient).'
+				: 'Loss: standard cross-entropy, 16 bytes per logit (bf16 logits, fp32 upcast, log-softmax and gradients).'
 		);
 	} else {
 		out.push(
