@@ -198,6 +198,23 @@ export function queryToObject(
 export function parseEstimateRequest(input: unknown): Parsed {
 	if (typeof input !== 'object' || input === null || Array.isArray(input))
 		return fail('body', 'expected a JSON object');
+	// A config object: report its own fields (a union error would only say "model").
+	const model = (input as { model?: unknown }).model;
+	if (typeof model === 'object' && model !== null) {
+		if (Array.isArray(model)) return fail('model', 'expected a model id or a config object');
+		const config = hfConfigSchema.safeParse(model);
+		if (!config.success) {
+			const issues = config.error.issues.map((i) => ({
+				field: ['model', ...i.path.map(String)].join('.'),
+				message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message
+			}));
+			const first = issues[0]!;
+			return {
+				ok: false,
+				error: { status: 400, field: first.field, message: `${first.field}: ${first.message}`, issues }
+			};
+		}
+	}
 	const result = estimateRequestSchema.safeParse(input);
 	if (!result.success) {
 		const issues = result.error.issues.map((i) => {

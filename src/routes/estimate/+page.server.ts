@@ -1,12 +1,21 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { parseEstimateQuery } from '$lib/estimate-input';
+import { redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
-import { formFromFormData, formToQuery } from './form';
-import type { Actions, PageServerLoad } from './$types';
+import { formFromQuery, formToQuery } from './form';
+import type { PageServerLoad } from './$types';
 
-/** The estimate itself is computed in the page (same code on the server and in the browser); prices come from here. */
-export const load: PageServerLoad = async () => {
+/**
+ * The estimate itself is computed in the page (the same code on the server and in the browser); prices
+ * come from here. Without JavaScript the form submits with GET to /estimate: its raw fields (empty ones,
+ * a pasted config in `customConfig`) are redirected to the canonical URL, which is also the query of
+ * GET /api/estimate. (A POST form action would be refused by SvelteKit's CSRF check on a plain-http
+ * deployment without ORIGIN, which adapter-node then takes to be https.)
+ */
+export const load: PageServerLoad = async ({ url }) => {
+	if ([...url.searchParams.keys()].length > 0) {
+		const canonical = formToQuery(formFromQuery(url.searchParams)).toString();
+		if (canonical !== url.searchParams.toString()) redirect(303, `/estimate?${canonical}`);
+	}
 	const { db } = getApp().database;
 	const [offers, archive, snapshots] = await Promise.all([
 		readCurrentOffers(db),
@@ -14,15 +23,4 @@ export const load: PageServerLoad = async () => {
 		readCurrentSnapshots(db)
 	]);
 	return { offers, archive, snapshots };
-};
-
-export const actions: Actions = {
-	/** Without JavaScript the form posts here: validate, then redirect to the URL that reproduces the estimate. */
-	default: async ({ request }) => {
-		const values = formFromFormData(await request.formData());
-		const query = formToQuery(values);
-		const parsed = parseEstimateQuery(query);
-		if (!parsed.ok) return fail(400, { error: parsed.error, values });
-		redirect(303, `/estimate?${query}`);
-	}
 };

@@ -31,11 +31,12 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 	const get = (k: string, d: string | number | boolean) => q.get(k)?.trim() || String(d);
 	const empty = [...q.keys()].length === 0;
 	const model = get('model', empty ? EXAMPLE.model : '');
-	const custom = model.startsWith('{');
+	const custom = model.startsWith('{') || model === CUSTOM;
 	const gc = get('gradientCheckpointing', DEFAULTS.gradientCheckpointing).toLowerCase();
 	return {
 		model: custom ? CUSTOM : model,
-		customConfig: custom ? model : '',
+		// the page's form sends a pasted config as customConfig with model=custom; URLs carry it in model
+		customConfig: model === CUSTOM ? (q.get('customConfig') ?? '') : custom ? model : '',
 		method: get('method', empty ? EXAMPLE.method : ''),
 		precision: get('precision', ''),
 		seqLen: get('seqLen', DEFAULTS.seqLen),
@@ -50,14 +51,6 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 		epochs: get('epochs', DEFAULTS.epochs),
 		sharding: get('sharding', DEFAULTS.sharding)
 	};
-}
-
-export function formFromFormData(fd: FormData): FormValues {
-	const q = new URLSearchParams();
-	for (const [k, v] of fd) if (typeof v === 'string') q.set(k, v);
-	const values = formFromQuery(q);
-	const customConfig = (fd.get('customConfig') ?? '').toString();
-	return { ...values, customConfig: values.model === CUSTOM ? customConfig : values.customConfig };
 }
 
 /**
