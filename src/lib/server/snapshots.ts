@@ -42,36 +42,128 @@ export async function storeSnapshot(
 		await tx.execute(insertOffersSql(snapshotId, provider, at, offers));
 		// Only the current snapshot's offers are kept (schema.ts: offers).
 		await tx.execute(sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`);
-		await tx.execute(sql`
-			insert into price_aggregates
-			  (snapshot_id, observed_at, provider, gpu, gpu_count, pricing, cloud, region,
-			   min_usd, median_usd, max_usd, n, available_n)
-			select snapshot_id, observed_at, provider, gpu, gpu_count, pricing, coalesce(cloud, ''), region,
-			       min(price_per_gpu_hour_usd),
-			       percentile_cont(0.5) within group (order by price_per_gpu_hour_usd),
-			       max(price_per_gpu_hour_usd),
-			       count(*)::int,
-			       (count(*) filter (where available))::int
-			from offers
-			where snapshot_id = ${snapshotId}
-			group by snapshot_id, observed_at, provider, gpu, gpu_count, pricing, coalesce(cloud, ''), region`);
-		await tx.execute(sql`
-			insert into price_history
-			  (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
-			select gpu, 'poll', provider, pricing, coalesce(cloud, ''), 'live', ${at}::timestamptz,
-			       min(price_per_gpu_hour_usd),
-			       percentile_cont(0.5) within group (order by price_per_gpu_hour_usd),
-			       max(price_per_gpu_hour_usd),
-			       count(*)::int,
-			       (count(*) filter (where available))::int
-			from offers
-			where snapshot_id = ${snapshotId}
-			group by gpu, provider, pricing, coalesce(cloud, '')
-			on conflict (gpu, resolution, t, provider, pricing, cloud, source) do update set
-			  min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
-			  n = excluded.n, available_n = excluded.available_n`);
+		// Aggregates are computed here from the offers in hand (a single pass and a sort per group) rather
+		// than by re-reading the rows just inserted: that re-read cost as much as half the insert itself.
+		const full = aggregateOffers(offers, fullKey);
+		if (full.length) await tx.execute(insertAggregatesSql(snapshotId, provider, at, full));
+		const series = aggregateOffers(offers, seriesKey);
+		if (series.length) await tx.execute(insertPollHistorySql(provider, at, series));
 		return { snapshotId, offers: offers.length, available };
 	});
+}
+
+/** An aggregate of the prices (USD per GPU-hour) of one group of offers. */
+export interface PriceAggregate {
+	gpu: string;
+	gpuCount: number;
+	pricing: string;
+	/** '' when the provider has no secure/community split */
+	cloud: string;
+	region: string;
+	minUsd: number;
+	medianUsd: number;
+	maxUsd: number;
+	n: number;
+	availableN: number;
+}
+
+/** Group keys: the full key of price_aggregates, and the series key of price_history. */
+type GroupKey = (o: NormalizedOffer) => string;
+const fullKey: GroupKey = (o) =>
+	`${o.gpu}\u0000${o.gpuCount}\u0000${o.pricing}\u0000${o.cloud ?? ''}\u0000${o.region}`;
+const seriesKey: GroupKey = (o) => `${o.gpu}\u0000${o.pricing}\u0000${o.cloud ?? ''}`;
+
+/**
+ * The median as Postgres' `percentile_cont(0.5)` computes it (linear interpolation between the two
+ * middle values), so figures are the same whichever side computes them. `sorted` ascending, non-empty.
+ */
+export function medianOfSorted(sorted: number[]): number {
+	const pos = 0.5 * (sorted.length - 1);
+	const lo = Math.floor(pos);
+	const first = sorted[lo]!;
+	if (pos === lo) return first;
+	return first + (sorted[lo + 1]! - first) * (pos - lo);
+}
+
+/**
+ * Groups offers by `key` and aggregates each group over ALL its listed offers (available or not):
+ * min / median / max per GPU-hour, the count, and how many are available now.
+ */
+export function aggregateOffers(offers: NormalizedOffer[], key: GroupKey): PriceAggregate[] {
+	const groups = new Map<string, { first: NormalizedOffer; prices: number[]; available: number }>();
+	for (const o of offers) {
+		const k = key(o);
+		let g = groups.get(k);
+		if (!g) groups.set(k, (g = { first: o, prices: [], available: 0 }));
+		g.prices.push(o.pricePerGpuHourUsd);
+		if (o.available) g.available++;
+	}
+	const out: PriceAggregate[] = [];
+	for (const { first, prices, available } of groups.values()) {
+		prices.sort((a, b) => a - b);
+		out.push({
+			gpu: first.gpu,
+			gpuCount: first.gpuCount,
+			pricing: first.pricing,
+			cloud: first.cloud ?? '',
+			region: first.region,
+			minUsd: prices[0]!,
+			medianUsd: medianOfSorted(prices),
+			maxUsd: prices[prices.length - 1]!,
+			n: prices.length,
+			availableN: available
+		});
+	}
+	return out;
+}
+
+/** A text[] parameter of one field of each row (see insertOffersSql for why text). */
+function textArray<T>(items: T[], f: (x: T) => string | number | boolean | null | undefined): SQL {
+	return sql.param(
+		items.map((x) => {
+			const v = f(x);
+			return v === null || v === undefined ? null : String(v);
+		})
+	);
+}
+
+function insertAggregatesSql(
+	snapshotId: number,
+	provider: ProviderId,
+	at: string,
+	aggs: PriceAggregate[]
+): SQL {
+	return sql`
+		insert into price_aggregates
+		  (snapshot_id, observed_at, provider, gpu, gpu_count, pricing, cloud, region,
+		   min_usd, median_usd, max_usd, n, available_n)
+		select ${snapshotId}, ${at}::timestamptz, ${provider}, u.gpu, u.gpu_count::smallint, u.pricing, u.cloud,
+		       u.region, u.mn::float8, u.md::float8, u.mx::float8, u.n::int, u.av::int
+		from unnest(
+		  ${textArray(aggs, (a) => a.gpu)}::text[], ${textArray(aggs, (a) => a.gpuCount)}::text[],
+		  ${textArray(aggs, (a) => a.pricing)}::text[], ${textArray(aggs, (a) => a.cloud)}::text[],
+		  ${textArray(aggs, (a) => a.region)}::text[], ${textArray(aggs, (a) => a.minUsd)}::text[],
+		  ${textArray(aggs, (a) => a.medianUsd)}::text[], ${textArray(aggs, (a) => a.maxUsd)}::text[],
+		  ${textArray(aggs, (a) => a.n)}::text[], ${textArray(aggs, (a) => a.availableN)}::text[]
+		) as u(gpu, gpu_count, pricing, cloud, region, mn, md, mx, n, av)`;
+}
+
+/** Series-level `poll` points (gpu × provider × pricing × cloud), source live. */
+function insertPollHistorySql(provider: ProviderId, at: string, aggs: PriceAggregate[]): SQL {
+	return sql`
+		insert into price_history
+		  (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
+		select u.gpu, 'poll', ${provider}, u.pricing, u.cloud, 'live', ${at}::timestamptz,
+		       u.mn::float8, u.md::float8, u.mx::float8, u.n::int, u.av::int
+		from unnest(
+		  ${textArray(aggs, (a) => a.gpu)}::text[], ${textArray(aggs, (a) => a.pricing)}::text[],
+		  ${textArray(aggs, (a) => a.cloud)}::text[], ${textArray(aggs, (a) => a.minUsd)}::text[],
+		  ${textArray(aggs, (a) => a.medianUsd)}::text[], ${textArray(aggs, (a) => a.maxUsd)}::text[],
+		  ${textArray(aggs, (a) => a.n)}::text[], ${textArray(aggs, (a) => a.availableN)}::text[]
+		) as u(gpu, pricing, cloud, mn, md, mx, n, av)
+		on conflict (gpu, resolution, t, provider, pricing, cloud, source) do update set
+		  min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
+		  n = excluded.n, available_n = excluded.available_n`;
 }
 
 /**
@@ -80,19 +172,14 @@ export async function storeSnapshot(
  * (a boolean or all-null array fails), PGlite does not — text is the one form both drivers send alike.
  * JavaScript's number-to-string is the shortest exact form, so float8 values round-trip unchanged.
  */
-function insertOffersSql(
+export function insertOffersSql(
 	snapshotId: number,
 	provider: ProviderId,
 	at: string,
 	offers: NormalizedOffer[]
 ): SQL {
 	const col = (f: (o: NormalizedOffer) => string | number | boolean | null | undefined) =>
-		sql.param(
-			offers.map((o) => {
-				const v = f(o);
-				return v === null || v === undefined ? null : String(v);
-			})
-		);
+		textArray(offers, f);
 	return sql`
 		insert into offers
 		  (snapshot_id, provider, observed_at, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region,

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { NormalizedOffer } from '../../adapters/types.ts';
+import { aggregateOffers, medianOfSorted } from '../../src/lib/server/snapshots.ts';
+
+function offer(p: Partial<NormalizedOffer>): NormalizedOffer {
+	return {
+		provider: 'vastai',
+		gpu: 'rtx-4090',
+		gpuName: 'RTX 4090',
+		gpuCount: 1,
+		vramGb: 24,
+		pricing: 'on_demand',
+		cloud: 'community',
+		region: 'US',
+		pricePerHourUsd: 0.3,
+		pricePerGpuHourUsd: 0.3,
+		available: true,
+		observedAt: '2026-11-27T00:00:00.000Z',
+		...p
+	};
+}
+
+describe('snapshot aggregates', () => {
+	it('takes the median as percentile_cont(0.5) does', () => {
+		expect(medianOfSorted([1])).toBe(1);
+		expect(medianOfSorted([1, 3])).toBe(2);
+		expect(medianOfSorted([0.2, 0.3, 0.9])).toBe(0.3);
+		expect(medianOfSorted([0.25, 0.3, 0.4, 1.2])).toBeCloseTo(0.35, 15);
+	});
+
+	it('groups by the full key and by the series key, over all offers, counting the available ones', () => {
+		const offers = [
+			offer({ pricePerGpuHourUsd: 0.3, region: 'US' }),
+			offer({ pricePerGpuHourUsd: 0.5, region: 'US', available: false }),
+			offer({ pricePerGpuHourUsd: 0.2, region: 'CN' }),
+			offer({ pricePerGpuHourUsd: 0.25, region: 'US', pricing: 'spot' }),
+			offer({ pricePerGpuHourUsd: 0.4, region: 'US', gpuCount: 2 }),
+			offer({ pricePerGpuHourUsd: 0.6, region: 'US', cloud: null, provider: 'lambda' })
+		];
+		const full = aggregateOffers(
+			offers,
+			(o) => `${o.gpu}|${o.gpuCount}|${o.pricing}|${o.cloud ?? ''}|${o.region}`
+		);
+		expect(full).toContainEqual({
+			gpu: 'rtx-4090',
+			gpuCount: 1,
+			pricing: 'on_demand',
+			cloud: 'community',
+			region: 'US',
+			minUsd: 0.3,
+			medianUsd: 0.4,
+			maxUsd: 0.5,
+			n: 2,
+			availableN: 1
+		});
+		expect(full.find((a) => a.cloud === '')).toMatchObject({ minUsd: 0.6, n: 1 });
+		const series = aggregateOffers(offers, (o) => `${o.gpu}|${o.pricing}|${o.cloud ?? ''}`);
+		expect(series.find((a) => a.pricing === 'on_demand' && a.cloud === 'community')).toMatchObject({
+			minUsd: 0.2,
+			maxUsd: 0.5,
+			n: 4,
+			availableN: 3
+		});
+	});
+
+	it('keeps min ≤ median ≤ max and n equal to the offers for any prices', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 1, maxLength: 60 }),
+				(prices) => {
+					const [a] = aggregateOffers(
+						prices.map((p) => offer({ pricePerGpuHourUsd: p })),
+						() => 'one'
+					);
+					expect(a!.minUsd).toBe(Math.min(...prices));
+					expect(a!.maxUsd).toBe(Math.max(...prices));
+					expect(a!.medianUsd).toBeGreaterThanOrEqual(a!.minUsd);
+					expect(a!.medianUsd).toBeLessThanOrEqual(a!.maxUsd);
+					expect(a!.n).toBe(prices.length);
+				}
+			)
+		);
+	});
+});
