@@ -512,3 +512,72 @@ export function slugForTrackerName(name: string): string | undefined {
 export function trainingPeakTflops(g: GpuSpec): number | null {
 	return g.bf16 ? g.bf16Tflops : g.fp16Tflops;
 }
+
+/**
+ * SkyPilot's vast.ai catalog (skypilot-catalog `catalogs/v7/vast/vms.csv`) writes the vast `gpu_name`
+ * into its InstanceType with spaces turned into underscores (`1x-H100_SXM-32-65536`, see
+ * shared/research/providers.md §5 and the fixture history-skypilot-catalog-vast-v7-excerpt.csv). Its
+ * AcceleratorName column merges form factors (H100 NVL → `H100`), so the InstanceType name is the one
+ * to map. Names with 40/80 GB (or 16/32 GB) variants list every candidate; the per-GPU memory of the
+ * row (GpuInfo) picks one.
+ */
+const SKYPILOT_VAST_NAMES: Record<string, string[]> = {
+	H100_SXM: ['h100-sxm'],
+	H100_PCIE: ['h100-pcie'],
+	H100_NVL: ['h100-nvl'],
+	H200: ['h200'],
+	H200_NVL: ['h200-nvl'],
+	GH200_SXM: ['gh200'],
+	B200: ['b200'],
+	A100_SXM4: ['a100-sxm-40gb', 'a100-sxm-80gb'],
+	A100_SXM: ['a100-sxm-40gb', 'a100-sxm-80gb'],
+	A100_PCIE: ['a100-pcie-40gb', 'a100-pcie-80gb'],
+	L40S: ['l40s'],
+	L40: ['l40'],
+	L4: ['l4'],
+	A40: ['a40'],
+	A10: ['a10'],
+	A10g: ['a10g'],
+	A30: ['a30'],
+	Tesla_T4: ['t4'],
+	Tesla_V100: ['v100-16gb', 'v100-32gb'],
+	RTX_PRO_6000: ['rtx-pro-6000'],
+	RTX_PRO_6000_S: ['rtx-pro-6000'],
+	RTX_PRO_6000_WS: ['rtx-pro-6000'],
+	RTX_6000Ada: ['rtx-6000-ada'],
+	RTX_A6000: ['rtx-a6000'],
+	RTX_A5000: ['rtx-a5000'],
+	RTX_A4000: ['rtx-a4000'],
+	RTX_5090: ['rtx-5090'],
+	RTX_4090: ['rtx-4090'],
+	RTX_4080S: ['rtx-4080-super'],
+	RTX_3090: ['rtx-3090']
+};
+
+/**
+ * Memory tolerance when matching a row's per-GPU memory to a catalog GPU: vast reports MiB-ish figures
+ * (24564 MiB for a 24 GB card, 81559 MiB for 80 GB; providers.md §1.7 "snap to nominal GB", gpuhunt
+ * snaps within 7 %); 15 % still separates 40 from 80 GB and 16 from 32 GB, and keeps out modded cards
+ * (a 48 GB "RTX 4090" in the SkyPilot excerpt is not the 24 GB product).
+ */
+const VRAM_MATCH_TOLERANCE = 0.15;
+
+/**
+ * SkyPilot vast InstanceType GPU name (`H100_SXM`, `A100_SXM4` …) → slug. `vramGbPerGpu` (from GpuInfo)
+ * picks between memory variants and rejects a card whose memory does not match; undefined when unknown.
+ */
+export function slugForSkypilotVastName(name: string, vramGbPerGpu?: number): string | undefined {
+	const candidates = SKYPILOT_VAST_NAMES[name];
+	if (!candidates) return undefined;
+	if (vramGbPerGpu === undefined || !Number.isFinite(vramGbPerGpu) || vramGbPerGpu <= 0) {
+		return candidates.length === 1 ? candidates[0] : undefined;
+	}
+	let best: { slug: string; off: number } | undefined;
+	for (const slug of candidates) {
+		const g = BY_SLUG.get(slug);
+		if (!g) continue;
+		const off = Math.abs(vramGbPerGpu - g.vramGb) / g.vramGb;
+		if (off <= VRAM_MATCH_TOLERANCE && (!best || off < best.off)) best = { slug, off };
+	}
+	return best?.slug;
+}

@@ -1,13 +1,15 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { startApp } from '$lib/server/app';
+import { archiveBootstrapHook } from '$lib/server/archive';
+import { historyMaintenanceHook } from '$lib/server/history-jobs';
 import { ConfigError } from '$lib/server/config';
 import { DataDirLockedError } from '$lib/server/db/lock';
 
 export const init: ServerInit = async () => {
 	if (building) return;
 	try {
-		const app = await startApp(process.env);
+		const app = await startApp(process.env, [archiveBootstrapHook, historyMaintenanceHook]);
 		const db = app.config.databaseUrl ? 'Postgres (DATABASE_URL)' : `PGlite in ${app.config.dataDir}`;
 		console.log(`[app] database: ${db}`);
 		// adapter-node emits this on SIGTERM/SIGINT after it stops accepting connections.
