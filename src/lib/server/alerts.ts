@@ -259,13 +259,13 @@ export async function evaluateAlerts(db: Db, now: Date, opts: EvaluateOptions): 
 		sql`with current_snapshots as (
 		      select distinct on (provider) id from snapshots order by provider, observed_at desc, id desc
 		    )
-		    select ${WATCH_COLUMNS}, b.provider as o_provider, b.region as o_region, b.gpu_name as o_gpu_name,
-		           b.gpu_count as o_gpu_count, b.cloud as o_cloud, b.price_per_gpu_hour_usd as o_price,
-		           b.price_per_hour_usd as o_price_per_hour, b.offer_ref as o_offer_ref,
-		           extract(epoch from b.observed_at)::float8 * 1000 as o_observed_at_ms
+		    select ${WATCH_COLUMNS}, b.*
 		    from alert_watches w
 		    left join lateral (
-		      select o.* from offers o
+		      select o.provider as o_provider, o.region as o_region, o.gpu_name as o_gpu_name, o.gpu_count as o_gpu_count,
+		             o.cloud as o_cloud, o.price_per_gpu_hour_usd as o_price, o.price_per_hour_usd as o_price_per_hour,
+		             o.offer_ref as o_offer_ref, extract(epoch from o.observed_at)::float8 * 1000 as o_observed_at_ms
+		      from offers o
 		      where o.gpu = w.gpu and o.pricing = w.pricing and o.available
 		        and o.gpu_count >= w.min_gpu_count
 		        and (w.provider is null or o.provider = w.provider)
