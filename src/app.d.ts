@@ -3,6 +3,11 @@ declare global {
 	namespace App {
 		interface Error {
 			message: string;
+			code?: string;
+		}
+		interface Locals {
+			/** set by handleError when a request failed because the database is unreachable */
+			databaseUnavailable?: boolean;
 		}
 	}
 }

@@ -4,6 +4,7 @@ import { startApp } from '$lib/server/app';
 import { archiveBootstrapHook } from '$lib/server/archive';
 import { historyMaintenanceHook } from '$lib/server/history-jobs';
 import { ConfigError } from '$lib/server/config';
+import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { DataDirLockedError } from '$lib/server/db/lock';
 
 export const init: ServerInit = async () => {
@@ -26,13 +27,28 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
+	let response = await resolve(event);
+	if (event.locals.databaseUnavailable && response.status === 500) {
+		// The database is unreachable (not a bug): answer 503 so clients and proxies retry later.
+		const headers = new Headers(response.headers);
+		headers.set('Retry-After', '30');
+		response = new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers });
+	}
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	response.headers.set('X-Frame-Options', 'DENY');
 	return response;
 };
 
-export const handleError: HandleServerError = ({ error, status }) => {
+export const handleError: HandleServerError = ({ error, status, event }) => {
+	if (isDatabaseUnavailable(error)) {
+		event.locals.databaseUnavailable = true;
+		console.error(`[app] database unavailable: ${(error as Error)?.message ?? error}`);
+		return {
+			message: 'The database is unavailable right now. The dashboard will recover by itself when it is back.',
+			code: 'database_unavailable'
+		};
+	}
 	if (status !== 404) console.error('[app] unhandled error:', error);
 	return { message: status === 404 ? 'Not found' : 'Internal error' };
 };

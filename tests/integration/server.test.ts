@@ -30,6 +30,21 @@ describe('server process on PGlite', () => {
 		expect(existsSync(join(dataDir, 'pgdata', 'PG_VERSION'))).toBe(true);
 	});
 
+	it('sends the security headers on every page', async () => {
+		for (const path of ['/', '/no-such-page']) {
+			const res = await fetch(server.url + path);
+			const csp = res.headers.get('content-security-policy') ?? '';
+			// Scripts only from self plus SvelteKit's hashed inline bootstrap; never framed.
+			expect(csp).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')*;/);
+			const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+			expect(scriptSrc).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+			expect(csp).toContain("frame-ancestors 'none'");
+			expect(csp).toContain("object-src 'none'");
+			expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+			expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+		}
+	});
+
 	it('refuses a second server on the same DATA_DIR and leaves the first one working', async () => {
 		const second = spawnScript('scripts/start.ts', [], {
 			DATA_DIR: dataDir,
