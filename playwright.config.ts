@@ -46,7 +46,8 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
 			POLL_INTERVAL_MINUTES: '0',
-			ARCHIVE_IMPORT: '0',
+			// The browser suite sees what a new user sees: the bundled archive imported on the first start.
+			ARCHIVE_IMPORT: '1',
 			LAMBDA_API_KEY: ''
 		}
 	}

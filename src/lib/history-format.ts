@@ -43,9 +43,9 @@ export function usd(v: number | null | undefined): string {
 	return `$${v < 1 ? v.toFixed(3) : v.toFixed(2)}`;
 }
 
-/** Exact figure for tooltips and tables: up to 4 decimals, trailing zeros dropped. */
+/** Exact figure for tooltips and tables: cents always, up to 4 decimals where the data has them. */
 export function usdExact(v: number): string {
-	return `$${Number(v.toFixed(4))}`;
+	return `$${v.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
 /** Time of a point in UTC: a date for day buckets, date and time otherwise. */

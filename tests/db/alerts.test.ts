@@ -310,7 +310,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 		expect(xml).toMatch(
 			/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/
 		);
-		expect(xml).toContain('<title>H100 SXM 80GB spot at $0.95/GPU-h on vast.ai (threshold $3)</title>');
+		expect(xml).toContain('<title>H100 SXM 80GB spot at $0.95/GPU-h on vast.ai (threshold $3.00)</title>');
 		expect(xml).toContain('&lt;b&gt;mine&lt;/b&gt; &amp; yours');
 		expect(xml).not.toContain('<b>mine');
 		expect(xml).toContain('<link rel="alternate" href="http://127.0.0.1:3000/gpus/h100-sxm"/>');

@@ -23,10 +23,6 @@ const DAY = 86_400_000;
 const NOW = new Date('2026-11-27T00:00:00Z');
 const START = new Date(NOW.getTime() - 365 * DAY);
 const POLLS = 365 * 144; // one every 10 minutes
-const SERIES = [
-	{ provider: 'vastai', pricing: 'on_demand', cloud: '' },
-	{ provider: 'runpod', pricing: 'spot', cloud: 'community' }
-];
 
 /** The generator, in JavaScript, for poll k of series s (the SQL below writes the same). */
 function poll(k: number, s: number) {
