@@ -6,6 +6,10 @@ import { join } from 'node:path';
 // Debian's Chromium (apt-get install -y chromium); never a downloaded browser.
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const port = Number(process.env.E2E_PORT || 4173);
+// The loopback fake providers (tests/helpers/fake-providers.ts) the app polls instead of the real APIs.
+const fakePort = Number(process.env.E2E_FAKE_PROVIDERS_PORT || port + 100);
+const fakeUrl = `http://127.0.0.1:${fakePort}`;
+process.env.E2E_FAKE_PROVIDERS_URL = fakeUrl;
 // A fresh embedded database per run: the e2e suite sees exactly what a new user sees.
 const dataDir = process.env.E2E_DATA_DIR || mkdtempSync(join(tmpdir(), 'gpu-dash-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
@@ -33,22 +37,37 @@ export default defineConfig({
 		},
 		trace: 'off'
 	},
-	webServer: {
-		command: 'node scripts/start.ts',
-		url: `http://127.0.0.1:${port}/`,
-		timeout: 180_000,
-		reuseExistingServer: false,
-		stdout: 'pipe',
-		stderr: 'pipe',
-		gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
-		env: {
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			POLL_INTERVAL_MINUTES: '0',
-			// The browser suite sees what a new user sees: the bundled archive imported on the first start.
-			ARCHIVE_IMPORT: '1',
-			LAMBDA_API_KEY: ''
+	webServer: [
+		{
+			command: `node tests/helpers/fake-providers-server.ts ${fakePort}`,
+			url: `${fakeUrl}/__fake/health`,
+			timeout: 30_000,
+			reuseExistingServer: false,
+			stdout: 'pipe',
+			stderr: 'pipe'
+		},
+		{
+			command: 'node scripts/start.ts',
+			url: `http://127.0.0.1:${port}/`,
+			timeout: 180_000,
+			reuseExistingServer: false,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
+			env: {
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				DATA_DIR: dataDir,
+				// The server polls the fake providers once at start (then every 10 min).
+				POLL_INTERVAL_MINUTES: '10',
+				VASTAI_API_URL: fakeUrl,
+				RUNPOD_API_URL: fakeUrl,
+				LAMBDA_API_URL: fakeUrl,
+				// A new user's first start: the bundled archive is imported before the first poll.
+				ARCHIVE_IMPORT: '1',
+				// Unset on purpose: the app must start and show Lambda as needing a key.
+				LAMBDA_API_KEY: ''
+			}
 		}
-	}
+	]
 });

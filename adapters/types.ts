@@ -37,3 +37,43 @@ export interface NormalizedOffer {
 	inetUpMbps?: number | null;
 	extra?: Record<string, unknown> | null;
 }
+
+/** What an adapter's pure `parse` makes of one answer. */
+export interface ParseResult {
+	offers: NormalizedOffer[];
+	/** items in the answer (vast.ai offers, RunPod GPU types, Lambda instance types) */
+	itemsSeen: number;
+	/** items (or prices) left out, by reason — excluded GPUs, CPU-only types, invalid items … */
+	skippedReasons: Record<string, number>;
+	/** provider GPU names the catalog does not know (counted, listed in provider health, never guessed) */
+	unmapped: Record<string, number>;
+	/** prices that were not positive or above the sanity cap, rejected */
+	rejectedPrices: number;
+}
+
+/** What an adapter's `fetch` needs: its base URL, its key if any, and the shared HTTP client. */
+export interface FetchContext {
+	baseUrl: string;
+	apiKey: string | undefined;
+	http: import('./http.ts').HttpClient;
+}
+
+export interface FetchResult {
+	/** the raw answer, exactly what `parse` reads (several pages are merged into one answer) */
+	payload: unknown;
+	/** how many HTTP requests it took */
+	requests: number;
+	/** things worth recording, e.g. that an answer limit was reached */
+	notes: string[];
+}
+
+/** One provider: `fetch` does the I/O, `parse` is pure (raw JSON → normalized offers). */
+export interface Adapter {
+	id: ProviderId;
+	/** display name, e.g. "vast.ai" */
+	label: string;
+	/** the environment variable holding a required key, or null when the API is keyless */
+	requiredKey: string | null;
+	fetch(ctx: FetchContext): Promise<FetchResult>;
+	parse(payload: unknown, observedAt: Date): ParseResult;
+}

@@ -6,11 +6,14 @@ import { historyMaintenanceHook } from '$lib/server/history-jobs';
 import { ConfigError } from '$lib/server/config';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { DataDirLockedError } from '$lib/server/db/lock';
+import { pollerHook } from '$lib/server/poller';
 
 export const init: ServerInit = async () => {
 	if (building) return;
 	try {
-		const app = await startApp(process.env, [archiveBootstrapHook, historyMaintenanceHook]);
+		// Order matters: the archive import runs before the first poll; the history/alerts listener is
+		// subscribed before the poller's first cycle.
+		const app = await startApp(process.env, [archiveBootstrapHook, historyMaintenanceHook, pollerHook]);
 		const db = app.config.databaseUrl ? 'Postgres (DATABASE_URL)' : `PGlite in ${app.config.dataDir}`;
 		console.log(`[app] database: ${db}`);
 		// adapter-node emits this on SIGTERM/SIGINT after it stops accepting connections.

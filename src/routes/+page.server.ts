@@ -1,21 +1,40 @@
-import { sql } from 'drizzle-orm';
+import { error } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { rows } from '$lib/server/db';
+import { compareByGpu, filterOptions, sortCompareRows } from '$lib/server/offers';
+import { enabledProviders, getProviderHealth } from '$lib/server/providers';
+import { compareQuerySchema, parseQuery } from '$lib/offer-filters';
+import { VASTAI_ALLOCATED_STORAGE_GB } from '../../adapters/vastai.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	const { database } = getApp();
-	const providers = await rows<{ provider: string; observed_at: Date; offer_count: number }>(
-		database.db,
-		sql`select distinct on (provider) provider, observed_at, offer_count
-		    from snapshots order by provider, observed_at desc`
-	);
+export const load: PageServerLoad = async ({ url }) => {
+	const query = parseQuery(compareQuerySchema, url.searchParams);
+	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
+	const { sort = 'catalog', dir = 'asc', ...filters } = query.value;
+	const { database, config } = getApp();
+	const now = new Date();
+	const scope = enabledProviders(config);
+	const [rows, health, options] = await Promise.all([
+		compareByGpu(database.db, filters, scope),
+		getProviderHealth(database.db, config, now),
+		filterOptions(database.db, scope)
+	]);
 	return {
-		engine: database.engine,
-		providers: providers.map((p) => ({
-			provider: p.provider,
-			observedAt: new Date(p.observed_at).toISOString(),
-			offerCount: Number(p.offer_count)
-		}))
+		now: now.toISOString(),
+		filters,
+		sort,
+		dir,
+		rows: sortCompareRows(rows, sort, dir),
+		providers: health.map((h) => ({
+			provider: h.provider,
+			label: h.label,
+			enabled: h.enabled,
+			disabledReason: h.disabledReason,
+			observedAt: h.observedAt,
+			stale: h.stale,
+			lastPollFailed: h.lastPollFailed,
+			offers: h.offers
+		})),
+		options,
+		vastaiStorageGb: VASTAI_ALLOCATED_STORAGE_GB
 	};
 };

@@ -5,6 +5,7 @@
 import type { App, StartHook } from './app.ts';
 import { evaluateAlerts, type EvaluateResult } from './alerts.ts';
 import { runHistoryMaintenance } from './history.ts';
+import { onCycleComplete } from './poller.ts';
 
 /**
  * After every poll cycle: roll the new poll points up into hour/day points (and hourly, retention),
@@ -20,12 +21,29 @@ export async function afterPollCycle(
 }
 
 /**
+ * Subscribes afterPollCycle to the poller's cycle listeners (the server's scheduler and `npm run poll`).
+ * Returns the unsubscribe function.
+ */
+export function runAfterEveryPoll(log: (line: string) => void = console.log): () => void {
+	return onCycleComplete(async ({ database, config }) => {
+		const { alerts } = await afterPollCycle({ database, config });
+		for (const f of alerts.fired) {
+			log(
+				`[alerts] watch #${f.watchId} fired: ${f.gpu} ${f.pricing} at $${f.pricePerGpuHourUsd}/GPU-h on ${f.provider}` +
+					(f.webhookStatus === 'none' ? '' : ` (webhook ${f.webhookStatus} after ${f.webhookAttempts} tries)`)
+			);
+		}
+	});
+}
+
+/**
  * Rollups and retention also run on their own timer, so they keep going when polling is off or slow
  * (a rollup of the last two hours is idempotent and cheap when nothing changed).
  */
 export const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
 const FIRST_RUN_AFTER_MS = 60 * 1000;
 
+/** StartHook: the maintenance timer, and rollups + alert evaluation after every poll cycle. */
 export const historyMaintenanceHook: StartHook = async (app) => {
 	let running: Promise<unknown> | undefined;
 	const tick = () => {
@@ -38,7 +56,9 @@ export const historyMaintenanceHook: StartHook = async (app) => {
 	const every = setInterval(tick, MAINTENANCE_EVERY_MS);
 	first.unref();
 	every.unref();
+	const unsubscribe = runAfterEveryPoll();
 	return async () => {
+		unsubscribe();
 		clearTimeout(first);
 		clearInterval(every);
 		await running;

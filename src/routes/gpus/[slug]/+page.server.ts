@@ -1,19 +1,53 @@
 import { error } from '@sveltejs/kit';
-import { gpuBySlug } from '../../../../adapters/catalog.ts';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
 import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
+import { compareByGpu, listOffers } from '$lib/server/offers';
+import { enabledProviders, getProviderHealth } from '$lib/server/providers';
+import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
+import { gpuBySlug } from '../../../../adapters/catalog.ts';
 import type { PageServerLoad } from './$types';
+
+/** Offers shown on the page; the rest are a click away in the API. */
+const PAGE_LIMIT = 500;
 
 export const load: PageServerLoad = async ({ params, url }) => {
 	const gpu = gpuBySlug(params.slug);
-	if (!gpu) error(404, 'Unknown GPU');
+	if (!gpu) error(404, `No GPU "${params.slug.slice(0, 40)}" in the catalog`);
+	const query = parseQuery(offersQuerySchema, url.searchParams);
+	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
+	const { sort = 'price', dir = 'asc', limit: _limit, format: _format, gpu: _gpu, ...filters } = query.value;
+	const { database, config } = getApp();
+	const now = new Date();
+	const scope = enabledProviders(config);
 	const range = parseRange(url.searchParams.get('range'));
-	const history = await loadGpuHistory(getApp().database.db, gpu.slug, range);
+	const [list, summary, health, history] = await Promise.all([
+		listOffers(database.db, { ...filters, gpu: gpu.slug }, { limit: PAGE_LIMIT, sort, dir, scope }),
+		compareByGpu(database.db, { gpu: gpu.slug }, scope),
+		getProviderHealth(database.db, config, now),
+		loadGpuHistory(database.db, gpu.slug, range, now)
+	]);
 	return {
-		gpu: { slug: gpu.slug, name: gpu.name, vramGb: gpu.vramGb, class: gpu.class },
+		now: now.toISOString(),
+		gpu,
+		filters,
+		sort,
+		dir,
+		offers: list.offers,
+		total: list.total,
+		limit: PAGE_LIMIT,
+		summary: summary[0] ?? null,
 		history,
 		ranges: RANGES.map((r) => ({ key: r.key, label: r.label })),
-		attribution: { text: ARCHIVE_ATTRIBUTION, url: ARCHIVE_ATTRIBUTION_URL }
+		attribution: { text: ARCHIVE_ATTRIBUTION, url: ARCHIVE_ATTRIBUTION_URL },
+		providers: health.map((h) => ({
+			provider: h.provider,
+			label: h.label,
+			enabled: h.enabled,
+			disabledReason: h.disabledReason,
+			observedAt: h.observedAt,
+			stale: h.stale,
+			lastPollFailed: h.lastPollFailed
+		}))
 	};
 };

@@ -1,0 +1,35 @@
+/**
+ * The adapter registry: the one place that lists the providers' adapters.
+ */
+import { lambda } from './lambda.ts';
+import { runpod } from './runpod.ts';
+import type { Adapter, ProviderId } from './types.ts';
+import { vastai } from './vastai.ts';
+
+export const ADAPTERS: Record<ProviderId, Adapter> = { vastai, runpod, lambda };
+
+export function adapterFor(id: ProviderId): Adapter {
+	return ADAPTERS[id];
+}
+
+export interface ProviderSettings {
+	/** PROVIDERS */
+	enabledProviders: readonly ProviderId[];
+	lambdaApiKey: string | undefined;
+	runpodApiKey: string | undefined;
+}
+
+/** Why a provider will not be polled with these settings, or null when it will. */
+export function disabledReason(id: ProviderId, settings: ProviderSettings): string | null {
+	if (!settings.enabledProviders.includes(id)) return 'switched off (not in PROVIDERS)';
+	const needs = ADAPTERS[id].requiredKey;
+	if (needs === 'LAMBDA_API_KEY' && !settings.lambdaApiKey) return 'needs LAMBDA_API_KEY';
+	return null;
+}
+
+/** The key an adapter sends, if it has one configured. */
+export function apiKeyFor(id: ProviderId, settings: ProviderSettings): string | undefined {
+	if (id === 'lambda') return settings.lambdaApiKey;
+	if (id === 'runpod') return settings.runpodApiKey;
+	return undefined;
+}

@@ -1,0 +1,252 @@
+/**
+ * vast.ai: the keyless offer search `POST /api/v0/bundles/` (providers.md §1). One offer is one box of
+ * `num_gpus` GPUs priced as a whole; `min_bid` is its interruptible (spot) floor.
+ */
+import { z } from 'zod';
+import { gpuBySlug, resolveGpuName, VASTAI_GPU_NAMES } from './catalog.ts';
+import { PayloadShapeError } from './errors.ts';
+import {
+	bool,
+	capText,
+	createTally,
+	MAX_NAME_LENGTH,
+	MAX_REGION_LENGTH,
+	num,
+	str,
+	zodReason
+} from './normalize.ts';
+import type { Adapter, Cloud, FetchResult, NormalizedOffer } from './types.ts';
+
+export const VASTAI_PATH = '/api/v0/bundles/';
+
+/**
+ * Offers per answer. The default limit is small (vast-cli issue #268); gpuhunt asks for 3000, SkyPilot
+ * for 10000 (providers.md §1.2). The market holds several thousand rentable offers (§1.4).
+ */
+export const VASTAI_PAGE_LIMIT = 5000;
+/** Pages per poll; with the 6 s spacing below a full walk takes under half a minute. */
+export const VASTAI_MAX_PAGES = 4;
+/** docs search_offers.yaml: `x-rate-limit: 10 requests per minute per IP` → one request per 6 s. */
+export const VASTAI_MIN_INTERVAL_MS = 6_000;
+/** GB of disk priced into `dph_total` (vast-cli's default `allocated_storage`, providers.md §1.2). */
+export const VASTAI_ALLOCATED_STORAGE_GB = 5;
+
+/** vast.ai reports memory in MiB (24564 for a 24 GB card, providers.md §1.3). */
+const MIB_PER_GB = 1024;
+
+/** The search body: every rentable, not-rented offer, cheapest first, from `minDphTotal` up. */
+export function vastaiQuery(minDphTotal?: number): Record<string, unknown> {
+	return {
+		rentable: { eq: true },
+		rented: { eq: false },
+		type: 'on-demand',
+		allocated_storage: VASTAI_ALLOCATED_STORAGE_GB,
+		order: [['dph_total', 'asc']],
+		limit: VASTAI_PAGE_LIMIT,
+		...(minDphTotal !== undefined ? { dph_total: { gte: minDphTotal } } : {})
+	};
+}
+
+const PriceBreakdown = z.object({ totalHour: num, diskHour: num }).nullish().catch(null);
+
+const Offer = z.object({
+	id: str,
+	gpu_name: z.string().min(1),
+	num_gpus: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().int().positive()),
+	gpu_ram: num,
+	dph_total: num,
+	dph_base: num,
+	storage_total_cost: num,
+	search: PriceBreakdown,
+	min_bid: num,
+	rentable: bool,
+	rented: bool,
+	hosting_type: num,
+	geolocation: z.string().nullish().catch(null),
+	reliability2: num,
+	reliability: num,
+	verification: z.string().nullish().catch(null),
+	verified: bool,
+	cpu_cores: num,
+	cpu_cores_effective: num,
+	cpu_ram: num,
+	disk_space: num,
+	inet_down: num,
+	inet_up: num,
+	machine_id: str,
+	host_id: str,
+	cuda_max_good: num,
+	gpu_frac: num
+});
+type Offer = z.infer<typeof Offer>;
+
+/** The offers array: `{"offers": [...]}` from the API, a bare array from `vastai search offers --raw`. */
+function offersOf(payload: unknown): unknown[] {
+	if (Array.isArray(payload)) return payload;
+	if (payload && typeof payload === 'object' && 'offers' in payload) {
+		const offers = (payload as { offers: unknown }).offers;
+		if (Array.isArray(offers)) return offers;
+		// The documented example puts one object under "offers" (vast-bundles-openapi-example.json).
+		if (offers && typeof offers === 'object') return [offers];
+	}
+	throw new PayloadShapeError('expected {"offers": [...]} from the bundles search');
+}
+
+/** "Texas, US" → "US"; SkyPilot's georegion form "Czechia, CZ, EU" → "CZ"; null → "". */
+export function vastaiCountry(geolocation: string | null | undefined): string {
+	if (!geolocation) return '';
+	const parts = geolocation.split(',').map((p) => p.trim());
+	const cc = parts.length >= 3 ? parts[1] : parts[parts.length - 1];
+	return cc && /^[A-Z]{2}$/.test(cc) ? cc : capText(geolocation, MAX_REGION_LENGTH);
+}
+
+/** Whole-box price per hour: dph_total, else search.totalHour, else dph_base plus storage (§1.3, §1.7). */
+function boxPriceUsd(o: Offer): number | null {
+	if (o.dph_total != null) return o.dph_total;
+	if (o.search?.totalHour != null) return o.search.totalHour;
+	if (o.dph_base != null) return o.dph_base + (o.storage_total_cost ?? o.search?.diskHour ?? 0);
+	return null;
+}
+
+export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adapter['parse']> {
+	const items = offersOf(payload);
+	const tally = createTally();
+	const at = observedAt.toISOString();
+	for (const item of items) {
+		tally.itemsSeen++;
+		const parsed = Offer.safeParse(item);
+		if (!parsed.success) {
+			tally.skip(zodReason(parsed.error));
+			continue;
+		}
+		const o = parsed.data;
+		const name = capText(o.gpu_name, MAX_NAME_LENGTH);
+		const observedVramGb = o.gpu_ram != null ? o.gpu_ram / MIB_PER_GB : null;
+		const resolved = resolveGpuName(VASTAI_GPU_NAMES, o.gpu_name, observedVramGb);
+		if (resolved.kind === 'excluded') {
+			tally.skip(`excluded: ${resolved.reason}`);
+			continue;
+		}
+		if (resolved.kind === 'vram-mismatch') {
+			tally.unmapped(
+				`${name} (${resolved.vramGb === null ? 'no gpu_ram' : `${Math.round(resolved.vramGb)} GB`})`
+			);
+			continue;
+		}
+		if (resolved.kind === 'unmapped') {
+			tally.unmapped(name);
+			continue;
+		}
+		const spec = gpuBySlug(resolved.slug);
+		const box = boxPriceUsd(o);
+		if (box === null) {
+			tally.skip('no price (dph_total, search.totalHour and dph_base absent)');
+			continue;
+		}
+		const available = o.rentable !== false && o.rented !== true;
+		const cloud: Cloud | null = o.hosting_type === 1 ? 'secure' : o.hosting_type === 0 ? 'community' : null;
+		const effectiveShare =
+			o.cpu_cores && o.cpu_cores_effective ? Math.min(1, o.cpu_cores_effective / o.cpu_cores) : 1;
+		const base: Omit<NormalizedOffer, 'pricing' | 'pricePerHourUsd' | 'pricePerGpuHourUsd'> = {
+			provider: 'vastai',
+			gpu: resolved.slug,
+			gpuName: name,
+			gpuCount: o.num_gpus,
+			vramGb: spec?.vramGb ?? Math.round(observedVramGb ?? 0),
+			cloud,
+			region: vastaiCountry(o.geolocation),
+			available,
+			observedAt: at,
+			offerRef: o.id ?? null,
+			reliability: o.reliability2 ?? o.reliability ?? null,
+			verified: o.verification ? o.verification === 'verified' : (o.verified ?? null),
+			vcpus: o.cpu_cores_effective ?? o.cpu_cores ?? null,
+			// cpu_ram is the host's MB; the offer gets its share (gpuhunt's formula, providers.md §1.3).
+			ramGb: o.cpu_ram != null ? round2((o.cpu_ram * effectiveShare) / 1000) : null,
+			diskGb: o.disk_space ?? null,
+			inetDownMbps: o.inet_down ?? null,
+			inetUpMbps: o.inet_up ?? null,
+			extra: {
+				machineId: o.machine_id ?? null,
+				geolocation: o.geolocation ? capText(o.geolocation, MAX_REGION_LENGTH) : null,
+				gpuRamMiB: o.gpu_ram ?? null,
+				allocatedStorageGb: VASTAI_ALLOCATED_STORAGE_GB
+			}
+		};
+		tally.add({
+			...base,
+			pricing: 'on_demand',
+			pricePerHourUsd: box,
+			pricePerGpuHourUsd: box / o.num_gpus
+		});
+		// min_bid is the current interruptible floor for the whole box; 0/absent means no spot price.
+		if (o.min_bid != null && o.min_bid !== 0) {
+			tally.add({
+				...base,
+				pricing: 'spot',
+				pricePerHourUsd: o.min_bid,
+				pricePerGpuHourUsd: o.min_bid / o.num_gpus
+			});
+		}
+	}
+	return tally.result();
+}
+
+function round2(x: number): number {
+	return Math.round(x * 100) / 100;
+}
+
+/**
+ * Walks the market cheapest-first: there is no offset parameter (providers.md §1.2), so when an answer
+ * is full the next request asks for `dph_total >= the highest price seen` and offers are merged by id.
+ */
+async function fetchVastai(ctx: Parameters<Adapter['fetch']>[0]): Promise<FetchResult> {
+	const byId = new Map<string, unknown>();
+	const anonymous: unknown[] = [];
+	const notes: string[] = [];
+	let floor: number | undefined;
+	let requests = 0;
+	for (let page = 1; page <= VASTAI_MAX_PAGES; page++) {
+		const res = await ctx.http.json({
+			method: 'POST',
+			url: ctx.baseUrl + VASTAI_PATH,
+			body: vastaiQuery(floor),
+			// Keyless: the search is public, and a bad key fails where none works (providers.md §1.1).
+			minIntervalMs: VASTAI_MIN_INTERVAL_MS
+		});
+		requests += res.attempts;
+		if (page === 1 && !Array.isArray((res.body as { offers?: unknown })?.offers)) {
+			// Not the known shape: hand it to parse, which reports it.
+			return { payload: res.body, requests, notes };
+		}
+		const offers = ((res.body as { offers?: unknown }).offers ?? []) as unknown[];
+		if (!Array.isArray(offers)) break;
+		let maxPrice: number | undefined;
+		for (const o of offers) {
+			const id = (o as { id?: unknown })?.id;
+			if (typeof id === 'number' || typeof id === 'string') byId.set(String(id), o);
+			else anonymous.push(o);
+			const p = Number((o as { dph_total?: unknown })?.dph_total);
+			if (Number.isFinite(p) && (maxPrice === undefined || p > maxPrice)) maxPrice = p;
+		}
+		if (offers.length < VASTAI_PAGE_LIMIT) break;
+		if (maxPrice === undefined || (floor !== undefined && maxPrice <= floor)) {
+			notes.push(`more than ${VASTAI_PAGE_LIMIT} offers at one price: the rest were not fetched`);
+			break;
+		}
+		if (page === VASTAI_MAX_PAGES) {
+			notes.push(`answer limit reached: offers above $${maxPrice.toFixed(2)}/h were not fetched`);
+			break;
+		}
+		floor = maxPrice;
+	}
+	return { payload: { offers: [...byId.values(), ...anonymous] }, requests, notes };
+}
+
+export const vastai: Adapter = {
+	id: 'vastai',
+	label: 'vast.ai',
+	requiredKey: null,
+	fetch: fetchVastai,
+	parse: parseVastai
+};

@@ -1,0 +1,320 @@
+/**
+ * Reading the current offers. The `offers` table holds exactly the current snapshot of each provider
+ * (snapshots.ts replaces a provider's offers in the same transaction that stores its new snapshot), so
+ * every query here reads "now" without joining snapshots.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { GPUS, gpuBySlug, type GpuSpec } from '../../../adapters/catalog.ts';
+import {
+	PROVIDERS,
+	type Cloud,
+	type NormalizedOffer,
+	type Pricing,
+	type ProviderId
+} from '../../../adapters/types.ts';
+import type { OfferFilters } from '../offer-filters.ts';
+import { rows, type Db } from './db/index.ts';
+import { isoOf } from './providers.ts';
+
+/**
+ * Providers whose offers are shown: the enabled ones. A provider switched off (PROVIDERS) or missing
+ * its key keeps its last snapshot in the database, but it is no longer presented as current.
+ */
+export type ProviderScope = readonly ProviderId[];
+
+function whereOf(f: OfferFilters, scope: ProviderScope): SQL {
+	const parts: SQL[] = [sql`provider = any(${sql.param([...scope])}::text[])`];
+	if (f.gpu) parts.push(sql`gpu = ${f.gpu}`);
+	if (f.minVramGb !== undefined) parts.push(sql`vram_gb >= ${f.minVramGb}`);
+	if (f.gpuCount !== undefined) parts.push(sql`gpu_count = ${f.gpuCount}`);
+	if (f.pricing) parts.push(sql`pricing = ${f.pricing}`);
+	if (f.cloud) parts.push(sql`cloud = ${f.cloud}`);
+	if (f.provider) parts.push(sql`provider = ${f.provider}`);
+	if (f.region) parts.push(sql`region = ${f.region}`);
+	// available=true narrows to rentable offers; unset (or false) lists every offer of the snapshots.
+	if (f.available === true) parts.push(sql`available`);
+	return sql.join(parts, sql` and `);
+}
+
+export interface OfferRow extends NormalizedOffer {
+	gpuDisplayName: string;
+}
+
+type RawOffer = {
+	provider: ProviderId;
+	gpu: string;
+	gpu_name: string;
+	gpu_count: number;
+	vram_gb: number;
+	pricing: Pricing;
+	cloud: Cloud | null;
+	region: string;
+	price_per_hour_usd: number;
+	price_per_gpu_hour_usd: number;
+	available: boolean;
+	observed_at: string;
+	offer_ref: string | null;
+	reliability: number | null;
+	verified: boolean | null;
+	vcpus: number | null;
+	ram_gb: number | null;
+	disk_gb: number | null;
+	inet_down_mbps: number | null;
+	inet_up_mbps: number | null;
+	extra: Record<string, unknown> | string | null;
+	total: number;
+};
+
+const OFFER_ORDER = {
+	price: sql`price_per_gpu_hour_usd`,
+	gpuCount: sql`gpu_count`,
+	provider: sql`provider`,
+	region: sql`region`
+} as const;
+
+export interface ListOffersOptions {
+	limit: number;
+	scope: ProviderScope;
+	sort?: keyof typeof OFFER_ORDER;
+	dir?: 'asc' | 'desc';
+}
+
+/** Current offers matching the filters, cheapest per GPU-hour first (or by `sort`), with the total. */
+export async function listOffers(
+	db: Db,
+	filters: OfferFilters,
+	opts: ListOffersOptions
+): Promise<{ offers: OfferRow[]; total: number }> {
+	const order = OFFER_ORDER[opts.sort ?? 'price'];
+	const dir = opts.dir === 'desc' ? sql`desc` : sql`asc`;
+	const list = await rows<RawOffer>(
+		db,
+		sql`select provider, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, price_per_hour_usd,
+		           price_per_gpu_hour_usd, available, ${isoOf('observed_at')} as observed_at, offer_ref,
+		           reliability, verified, vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra,
+		           (count(*) over ())::int as total
+		    from offers where ${whereOf(filters, opts.scope)}
+		    order by ${order} ${dir}, price_per_gpu_hour_usd asc, id asc
+		    limit ${opts.limit}`
+	);
+	return {
+		total: list.length ? Number(list[0]!.total) : 0,
+		offers: list.map((r) => ({
+			provider: r.provider,
+			gpu: r.gpu,
+			gpuName: r.gpu_name,
+			gpuDisplayName: gpuBySlug(r.gpu)?.name ?? r.gpu,
+			gpuCount: Number(r.gpu_count),
+			vramGb: Number(r.vram_gb),
+			pricing: r.pricing,
+			cloud: r.cloud,
+			region: r.region,
+			pricePerHourUsd: Number(r.price_per_hour_usd),
+			pricePerGpuHourUsd: Number(r.price_per_gpu_hour_usd),
+			available: r.available,
+			observedAt: r.observed_at,
+			offerRef: r.offer_ref,
+			reliability: r.reliability === null ? null : Number(r.reliability),
+			verified: r.verified,
+			vcpus: r.vcpus === null ? null : Number(r.vcpus),
+			ramGb: r.ram_gb === null ? null : Number(r.ram_gb),
+			diskGb: r.disk_gb === null ? null : Number(r.disk_gb),
+			inetDownMbps: r.inet_down_mbps === null ? null : Number(r.inet_down_mbps),
+			inetUpMbps: r.inet_up_mbps === null ? null : Number(r.inet_up_mbps),
+			extra: typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, unknown>) : r.extra
+		}))
+	};
+}
+
+/** The cheapest price of one GPU at one provider for one pricing. */
+export interface PriceCell {
+	/** cheapest offer that can be rented now; null when every matching offer is sold out */
+	minAvailableUsd: number | null;
+	/** cheapest listed offer, available or not */
+	minListedUsd: number;
+	offers: number;
+	availableOffers: number;
+}
+
+export interface CompareRow {
+	gpu: string;
+	name: string;
+	vendor: GpuSpec['vendor'];
+	vramGb: number;
+	/** position in the catalog (its curated order) */
+	catalogIndex: number;
+	cells: Record<ProviderId, Record<Pricing, PriceCell | null>>;
+	bestOnDemandUsd: number | null;
+	bestSpotUsd: number | null;
+	offers: number;
+	availableOffers: number;
+}
+
+/** One row per GPU: the cheapest current on-demand and spot price per GPU-hour at each provider. */
+export async function compareByGpu(
+	db: Db,
+	filters: OfferFilters,
+	scope: ProviderScope
+): Promise<CompareRow[]> {
+	const groups = await rows<{
+		gpu: string;
+		provider: ProviderId;
+		pricing: Pricing;
+		min_available: number | null;
+		min_listed: number;
+		n: number;
+		available_n: number;
+	}>(
+		db,
+		sql`select gpu, provider, pricing,
+		           min(price_per_gpu_hour_usd) filter (where available) as min_available,
+		           min(price_per_gpu_hour_usd) as min_listed,
+		           count(*)::int as n,
+		           (count(*) filter (where available))::int as available_n
+		    from offers where ${whereOf(filters, scope)}
+		    group by gpu, provider, pricing`
+	);
+	const byGpu = new Map<string, CompareRow>();
+	for (const g of groups) {
+		let row = byGpu.get(g.gpu);
+		if (!row) {
+			const spec = gpuBySlug(g.gpu);
+			const cells = Object.fromEntries(
+				PROVIDERS.map((p) => [p, { on_demand: null, spot: null }])
+			) as CompareRow['cells'];
+			row = {
+				gpu: g.gpu,
+				name: spec?.name ?? g.gpu,
+				vendor: spec?.vendor ?? 'nvidia',
+				vramGb: spec?.vramGb ?? 0,
+				catalogIndex: spec ? GPUS.indexOf(spec) : GPUS.length,
+				cells,
+				bestOnDemandUsd: null,
+				bestSpotUsd: null,
+				offers: 0,
+				availableOffers: 0
+			};
+			byGpu.set(g.gpu, row);
+		}
+		const cell: PriceCell = {
+			minAvailableUsd: g.min_available === null ? null : Number(g.min_available),
+			minListedUsd: Number(g.min_listed),
+			offers: Number(g.n),
+			availableOffers: Number(g.available_n)
+		};
+		row.cells[g.provider][g.pricing] = cell;
+		row.offers += cell.offers;
+		row.availableOffers += cell.availableOffers;
+		if (cell.minAvailableUsd !== null) {
+			const key = g.pricing === 'spot' ? 'bestSpotUsd' : 'bestOnDemandUsd';
+			const cur = row[key];
+			row[key] = cur === null ? cell.minAvailableUsd : Math.min(cur, cell.minAvailableUsd);
+		}
+	}
+	return [...byGpu.values()].sort((a, b) => a.catalogIndex - b.catalogIndex);
+}
+
+/** Filter choices present in the current data: GPUs with offers and regions per provider. */
+export async function filterOptions(
+	db: Db,
+	scope: ProviderScope
+): Promise<{
+	gpus: { slug: string; name: string }[];
+	regions: { provider: ProviderId; region: string }[];
+	gpuCounts: number[];
+}> {
+	const inScope = whereOf({}, scope);
+	const gpus = await rows<{ gpu: string }>(db, sql`select distinct gpu from offers where ${inScope}`);
+	const regions = await rows<{ provider: ProviderId; region: string }>(
+		db,
+		sql`select distinct provider, region from offers where ${inScope} and region <> ''
+		    order by region, provider`
+	);
+	const counts = await rows<{ gpu_count: number }>(
+		db,
+		sql`select distinct gpu_count from offers where ${inScope} order by gpu_count`
+	);
+	const present = new Set(gpus.map((g) => g.gpu));
+	return {
+		gpus: GPUS.filter((g) => present.has(g.slug)).map((g) => ({ slug: g.slug, name: g.name })),
+		regions,
+		gpuCounts: counts.map((c) => Number(c.gpu_count))
+	};
+}
+
+export interface GpuPriceSummary {
+	onDemand: { pricePerGpuHourUsd: number; provider: ProviderId } | null;
+	spot: { pricePerGpuHourUsd: number; provider: ProviderId } | null;
+	offers: number;
+	availableOffers: number;
+}
+
+/** Per GPU: the cheapest available on-demand and spot price (and where), and offer counts. */
+export async function cheapestByGpu(db: Db, scope: ProviderScope): Promise<Map<string, GpuPriceSummary>> {
+	const inScope = whereOf({}, scope);
+	const best = await rows<{
+		gpu: string;
+		pricing: Pricing;
+		provider: ProviderId;
+		price: number;
+	}>(
+		db,
+		sql`select distinct on (gpu, pricing) gpu, pricing, provider, price_per_gpu_hour_usd as price
+		    from offers where available and ${inScope}
+		    order by gpu, pricing, price_per_gpu_hour_usd asc, provider`
+	);
+	const counts = await rows<{ gpu: string; n: number; available_n: number }>(
+		db,
+		sql`select gpu, count(*)::int as n, (count(*) filter (where available))::int as available_n
+		    from offers where ${inScope} group by gpu`
+	);
+	const out = new Map<string, GpuPriceSummary>();
+	for (const c of counts) {
+		out.set(c.gpu, {
+			onDemand: null,
+			spot: null,
+			offers: Number(c.n),
+			availableOffers: Number(c.available_n)
+		});
+	}
+	for (const b of best) {
+		const entry = out.get(b.gpu);
+		if (!entry) continue;
+		const v = { pricePerGpuHourUsd: Number(b.price), provider: b.provider };
+		if (b.pricing === 'spot') entry.spot = v;
+		else entry.onDemand = v;
+	}
+	return out;
+}
+
+type CompareSortKey = 'catalog' | 'gpu' | 'vram' | 'onDemand' | 'spot' | 'offers';
+
+/** Sorts compare rows; GPUs without a price in the sorted column go last in either direction. */
+export function sortCompareRows(list: CompareRow[], sort: CompareSortKey, dir: 'asc' | 'desc'): CompareRow[] {
+	const sign = dir === 'desc' ? -1 : 1;
+	const value = (r: CompareRow): number | string | null => {
+		switch (sort) {
+			case 'gpu':
+				return r.name.toLowerCase();
+			case 'vram':
+				return r.vramGb;
+			case 'onDemand':
+				return r.bestOnDemandUsd;
+			case 'spot':
+				return r.bestSpotUsd;
+			case 'offers':
+				return r.offers;
+			default:
+				return r.catalogIndex;
+		}
+	};
+	return [...list].sort((a, b) => {
+		const va = value(a);
+		const vb = value(b);
+		if (va === null && vb === null) return a.catalogIndex - b.catalogIndex;
+		if (va === null) return 1;
+		if (vb === null) return -1;
+		const c = typeof va === 'string' ? va.localeCompare(vb as string) : va - (vb as number);
+		return c !== 0 ? sign * c : a.catalogIndex - b.catalogIndex;
+	});
+}

@@ -1,0 +1,47 @@
+import { json } from '@sveltejs/kit';
+import { getApp } from '$lib/server/app';
+import { listOffers } from '$lib/server/offers';
+import { enabledProviders, getFreshness } from '$lib/server/providers';
+import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
+import { offersToCsv } from '$lib/server/csv';
+import type { RequestHandler } from './$types';
+
+/** Default and maximum page: issue 3, `limit` 1–5000. */
+const MAX_LIMIT = 5000;
+
+export const GET: RequestHandler = async ({ url }) => {
+	const query = parseQuery(offersQuerySchema, url.searchParams);
+	if (!query.ok) {
+		return json(
+			{ error: `invalid parameter ${query.param}: ${query.message}`, param: query.param },
+			{ status: 400 }
+		);
+	}
+	const { limit = MAX_LIMIT, format = 'json', sort, dir, ...filters } = query.value;
+	const { database, config } = getApp();
+	const [list, freshness] = await Promise.all([
+		listOffers(database.db, filters, { limit, sort, dir, scope: enabledProviders(config) }),
+		getFreshness(database.db, config)
+	]);
+	const staleBy = new Map(freshness.map((f) => [f.provider, f.stale]));
+	const offers = list.offers.map(({ gpuDisplayName: _name, ...o }) => ({
+		...o,
+		stale: staleBy.get(o.provider) ?? false
+	}));
+	// asOf: when the oldest snapshot in the answer was observed (every price is at least that fresh).
+	const providersInAnswer = new Set(offers.map((o) => o.provider));
+	const times = freshness
+		.filter((f) => f.observedAt && (providersInAnswer.size === 0 || providersInAnswer.has(f.provider)))
+		.map((f) => f.observedAt!)
+		.sort();
+	const asOf = times[0] ?? null;
+	if (format === 'csv') {
+		return new Response(offersToCsv(offers), {
+			headers: {
+				'content-type': 'text/csv; charset=utf-8',
+				'content-disposition': 'attachment; filename="gpu-offers.csv"'
+			}
+		});
+	}
+	return json({ asOf, total: list.total, limit, offers, snapshots: freshness });
+};

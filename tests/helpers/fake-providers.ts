@@ -1,0 +1,294 @@
+/**
+ * A loopback HTTP server that plays vast.ai, RunPod and Lambda at their real paths, serving the recorded
+ * payloads of tests/fixtures/providers by default. Each provider's answer can be swapped at runtime —
+ * another payload, or a fault (timeout, connection reset, 429, 500, HTML page, truncated JSON, changed
+ * shape, empty answer, 401) — in-process with `set()`, or from another process with
+ * `POST /__fake/<provider>` (JSON body: a Behaviour). Reused by the poller, history/alerts and e2e suites.
+ *
+ *   const fake = await startFakeProviders();
+ *   const env = fake.env();                 // VASTAI_API_URL, RUNPOD_API_URL, LAMBDA_API_URL
+ *   fake.set('vastai', { fault: '500' });
+ *   fake.set('runpod', { payload: {...} });
+ *   fake.reset();                           // back to the recorded payloads
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { ProviderId } from '../../adapters/types.ts';
+
+export const FIXTURES_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'providers');
+
+export const FAULTS = [
+	'timeout',
+	'reset',
+	'429',
+	'500',
+	'html',
+	'truncated',
+	'shape',
+	'empty',
+	'401'
+] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export type Behaviour =
+	| { payload: unknown; status?: number; headers?: Record<string, string> }
+	| { fault: Fault; retryAfterSeconds?: number };
+
+/** The paths the adapters call (adapters/vastai.ts, runpod.ts, lambda.ts). */
+export const PROVIDER_PATHS: Record<ProviderId, string> = {
+	vastai: '/api/v0/bundles/',
+	runpod: '/graphql',
+	lambda: '/api/v1/instance-types'
+};
+
+export function readFixture<T = unknown>(name: string): T {
+	return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8')) as T;
+}
+
+/** The recorded real answers: one vast.ai offer (CLI raw), RunPod's 2026-08-25 GraphQL capture, Lambda's live shape. */
+export function recordedPayloads(): Record<ProviderId, unknown> {
+	return {
+		vastai: { offers: readFixture('vast-bundles-offer-real-2024-cli-raw.json') },
+		runpod: readFixture('runpod-gputypes-real-2026-08-25.json'),
+		lambda: readFixture('lambda-instance-types-live-shape-2026-08-15.json')
+	};
+}
+
+/** The same data under keys the adapters do not know: a provider changed its API. */
+const CHANGED_SHAPE: Record<ProviderId, unknown> = {
+	vastai: { results: [{ gpu: 'RTX 4090', price: 0.25 }] },
+	runpod: { data: { gpuTypeList: [{ id: 'NVIDIA GeForce RTX 4090', price: 0.34 }] } },
+	lambda: { instance_types: [{ name: 'gpu_1x_h100_sxm5', price: 429 }] }
+};
+
+/** A valid answer holding nothing. */
+const EMPTY: Record<ProviderId, unknown> = {
+	vastai: { offers: [] },
+	runpod: { data: { gpuTypes: [] } },
+	lambda: { data: {} }
+};
+
+export interface RecordedRequest {
+	provider: ProviderId;
+	method: string;
+	path: string;
+	query: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+	at: number;
+}
+
+export interface FakeProviders {
+	url: string;
+	port: number;
+	/** the environment pointing the app at this server */
+	env(): { VASTAI_API_URL: string; RUNPOD_API_URL: string; LAMBDA_API_URL: string };
+	set(provider: ProviderId, behaviour: Behaviour): void;
+	/** back to the recorded payloads (one provider, or all) */
+	reset(provider?: ProviderId): void;
+	/** requests answered (or held) per provider since start/reset */
+	hits(provider: ProviderId): number;
+	requests: RecordedRequest[];
+	close(): Promise<void>;
+}
+
+export interface FakeProvidersOptions {
+	port?: number;
+	host?: string;
+	/** payloads instead of the recorded ones */
+	payloads?: Partial<Record<ProviderId, unknown>>;
+	/** the Lambda key to accept (default: any non-empty Bearer token) */
+	lambdaKey?: string;
+}
+
+function providerOf(path: string): ProviderId | undefined {
+	for (const [id, p] of Object.entries(PROVIDER_PATHS) as [ProviderId, string][]) {
+		if (path === p || path === p.replace(/\/$/, '')) return id;
+	}
+	return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const c of req) chunks.push(c as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+	const text = JSON.stringify(body);
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+		...headers
+	});
+	res.end(text);
+}
+
+/**
+ * vast.ai's search honours `limit`, `order` by dph_total and `dph_total.gte`, like the real endpoint
+ * does for the adapter's paging (adapters/vastai.ts) — so paging can be tested against a big market.
+ */
+function vastaiAnswer(payload: unknown, query: unknown): unknown {
+	const offers = (payload as { offers?: unknown })?.offers;
+	if (!Array.isArray(offers) || !query || typeof query !== 'object') return payload;
+	const q = query as { limit?: number; dph_total?: { gte?: number } };
+	let list = [...offers];
+	const gte = q.dph_total?.gte;
+	if (typeof gte === 'number')
+		list = list.filter((o) => Number((o as { dph_total?: number }).dph_total) >= gte);
+	list.sort(
+		(a, b) => Number((a as { dph_total: number }).dph_total) - Number((b as { dph_total: number }).dph_total)
+	);
+	if (typeof q.limit === 'number') list = list.slice(0, q.limit);
+	return { ...(payload as object), offers: list };
+}
+
+export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promise<FakeProviders> {
+	const defaults = { ...recordedPayloads(), ...opts.payloads };
+	const behaviours = new Map<ProviderId, Behaviour>();
+	const hits = new Map<ProviderId, number>();
+	const requests: RecordedRequest[] = [];
+	const sockets = new Set<Socket>();
+
+	const behaviourOf = (p: ProviderId): Behaviour => behaviours.get(p) ?? { payload: defaults[p] };
+
+	async function handle(req: IncomingMessage, res: ServerResponse) {
+		const url = new URL(req.url ?? '/', 'http://fake');
+		const raw = await readBody(req);
+		// Control API for other processes (the e2e suite).
+		if (url.pathname === '/__fake/health') return sendJson(res, 200, { ok: true });
+		if (url.pathname.startsWith('/__fake')) {
+			const target = url.pathname.split('/')[2] as ProviderId | undefined;
+			if (req.method === 'DELETE') {
+				if (target) behaviours.delete(target);
+				else behaviours.clear();
+				return sendJson(res, 200, { ok: true });
+			}
+			if (req.method === 'POST' && target && target in PROVIDER_PATHS) {
+				behaviours.set(target, JSON.parse(raw) as Behaviour);
+				return sendJson(res, 200, { ok: true });
+			}
+			if (req.method === 'GET') {
+				return sendJson(res, 200, { hits: Object.fromEntries(hits), requests: requests.length });
+			}
+			return sendJson(res, 400, { error: 'unknown control request' });
+		}
+		const provider = providerOf(url.pathname);
+		if (!provider) return sendJson(res, 404, { error: 'not found' });
+		let body: unknown;
+		try {
+			body = raw ? JSON.parse(raw) : undefined;
+		} catch {
+			body = raw;
+		}
+		hits.set(provider, (hits.get(provider) ?? 0) + 1);
+		requests.push({
+			provider,
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			query: url.search,
+			headers: req.headers,
+			body,
+			at: Date.now()
+		});
+		if (provider === 'lambda') {
+			const auth = String(req.headers.authorization ?? '');
+			const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+			if (!token || (opts.lambdaKey !== undefined && token !== opts.lambdaKey)) {
+				return sendJson(res, 401, LAMBDA_401);
+			}
+		}
+		const b = behaviourOf(provider);
+		if ('payload' in b) {
+			const answer = provider === 'vastai' ? vastaiAnswer(b.payload, body) : b.payload;
+			return sendJson(res, b.status ?? 200, answer, b.headers);
+		}
+		switch (b.fault) {
+			case 'timeout':
+				// Hold the request: the client's timeout must end it.
+				return;
+			case 'reset':
+				req.socket.destroy();
+				return;
+			case '429':
+				// vast.ai: plain text, no Retry-After (providers.md §1.5) unless the test asks for one.
+				res.writeHead(429, {
+					'content-type': 'text/plain',
+					...(b.retryAfterSeconds !== undefined ? { 'retry-after': String(b.retryAfterSeconds) } : {})
+				});
+				return res.end('API requests too frequent');
+			case '500':
+				return sendJson(res, 500, { error: 'internal server error' });
+			case 'html': {
+				const html =
+					'<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>We will be back soon</h1></body></html>';
+				res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+				return res.end(html);
+			}
+			case 'truncated': {
+				const text = JSON.stringify(defaults[provider]);
+				const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+				res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(cut) });
+				return res.end(cut);
+			}
+			case 'shape':
+				return sendJson(res, 200, CHANGED_SHAPE[provider]);
+			case 'empty':
+				return sendJson(res, 200, EMPTY[provider]);
+			case '401':
+				return sendJson(res, 401, LAMBDA_401);
+		}
+	}
+
+	const server: Server = createServer((req, res) => {
+		handle(req, res).catch((err) => {
+			if (!res.headersSent) sendJson(res, 500, { error: String(err) });
+			else res.destroy();
+		});
+	});
+	server.on('connection', (s) => {
+		sockets.add(s);
+		s.on('close', () => sockets.delete(s));
+	});
+	const host = opts.host ?? '127.0.0.1';
+	await new Promise<void>((ok, fail) => {
+		server.once('error', fail);
+		server.listen(opts.port ?? 0, host, () => ok());
+	});
+	const addr = server.address();
+	const port = typeof addr === 'object' && addr ? addr.port : 0;
+	const url = `http://${host}:${port}`;
+	return {
+		url,
+		port,
+		env: () => ({ VASTAI_API_URL: url, RUNPOD_API_URL: url, LAMBDA_API_URL: url }),
+		set: (p, b) => behaviours.set(p, b),
+		reset(p) {
+			if (p) {
+				behaviours.delete(p);
+				hits.delete(p);
+			} else {
+				behaviours.clear();
+				hits.clear();
+			}
+		},
+		hits: (p) => hits.get(p) ?? 0,
+		requests,
+		close: () =>
+			new Promise<void>((ok) => {
+				for (const s of sockets) s.destroy();
+				server.close(() => ok());
+			})
+	};
+}
+
+/** Lambda's documented 401 (OpenAPI v1.10.0, lambda-instance-types-openapi-example.source.txt). */
+export const LAMBDA_401 = {
+	error: {
+		code: 'global/invalid-api-key',
+		message: 'API key was invalid, expired, or deleted.',
+		suggestion: 'Check your API key or create a new one, then try again.'
+	}
+};
