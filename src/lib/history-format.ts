@@ -81,3 +81,10 @@ const BUCKET_WORDS: Record<string, string> = {
 export function bucketWords(key: string): string {
 	return BUCKET_WORDS[key] ?? key;
 }
+
+/** A query string with one parameter set (the others kept), e.g. the range links of the GPU page. */
+export function withParam(search: string, key: string, value: string): string {
+	const params = new URLSearchParams(search);
+	params.set(key, value);
+	return `?${params.toString()}`;
+}

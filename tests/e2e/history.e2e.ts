@@ -23,10 +23,10 @@ test('the GPU page draws the archived history, switches range in the URL, and sh
 
 	// Range buttons are links kept in the URL.
 	await page.getByRole('link', { name: '7 days' }).click();
-	await expect(page).toHaveURL(/\?range=7d$/);
+	await expect(page).toHaveURL(/\?range=7d#history-heading$/);
 	await expect(page.getByText('No prices stored for this GPU in this range.')).toBeVisible();
 	await page.getByRole('link', { name: 'All', exact: true }).click();
-	await expect(page).toHaveURL(/\?range=all$/);
+	await expect(page).toHaveURL(/\?range=all#history-heading$/);
 	await expect(page.getByRole('link', { name: 'All', exact: true })).toHaveAttribute('aria-current', 'true');
 	await expect.poll(() => drawnPixels(page)).toBeGreaterThan(5000);
 
@@ -38,8 +38,12 @@ test('the GPU page draws the archived history, switches range in the URL, and sh
 	);
 	await chart.getByRole('button', { name: 'Median + cheapest' }).click();
 
-	// The same data as a table: the first series is open; its newest archived day is 2026-07-20.
+	// The same data as tables, one per series (closed until opened); Lambda's newest archived day is 2026-07-20.
 	const lambda = page.locator('details', { hasText: 'Lambda · on-demand' });
+	await expect(lambda.locator('summary')).toContainText(
+		'last archived 2026-07-20: cheapest $3.99, median $4.19'
+	);
+	await lambda.locator('summary').click();
 	await expect(lambda.getByRole('table')).toBeVisible();
 	const row = lambda.getByRole('row').nth(1);
 	await expect(row.getByRole('cell').nth(0)).toHaveText('2026-07-20');

@@ -25,8 +25,9 @@ export async function afterPollCycle(
  * Returns the unsubscribe function.
  */
 export function runAfterEveryPoll(log: (line: string) => void = console.log): () => void {
-	return onCycleComplete(async ({ database, config }) => {
-		const { alerts } = await afterPollCycle({ database, config });
+	return onCycleComplete(async ({ database, config, cycle }) => {
+		// The cycle's own clock: its points are what the rollup window must cover.
+		const { alerts } = await afterPollCycle({ database, config }, new Date(cycle.finishedAt));
 		for (const f of alerts.fired) {
 			log(
 				`[alerts] watch #${f.watchId} fired: ${f.gpu} ${f.pricing} at $${f.pricePerGpuHourUsd}/GPU-h on ${f.provider}` +
