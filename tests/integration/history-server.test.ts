@@ -92,7 +92,7 @@ describe('history, trends and alerts over HTTP', () => {
 		expect(html).toMatch(/aria-current="true"[^>]*>All</);
 		const week = await (await get('/gpus/h100-sxm?range=7d')).text();
 		expect(week).toContain('No prices stored for this GPU in this range');
-		expect(week).toContain('href="?range=all"');
+		expect(week).toContain('href="?range=all#history-heading"');
 		expect((await get('/gpus/no-such-gpu')).status).toBe(404);
 	});
 
