@@ -1,12 +1,9 @@
 /**
  * Labels and formatting of history series, shared by the server and the browser (no server imports).
+ * Builds on the shared display helpers (format.ts).
  */
+import { formatUsd, PROVIDER_LABELS } from './format.ts';
 
-export const PROVIDER_LABELS: Record<string, string> = {
-	vastai: 'vast.ai',
-	runpod: 'RunPod',
-	lambda: 'Lambda'
-};
 export const PRICING_LABELS: Record<string, string> = { on_demand: 'on-demand', spot: 'spot' };
 
 export interface SeriesKey {
@@ -19,7 +16,7 @@ export interface SeriesKey {
 }
 
 export function providerLabel(p: string): string {
-	return PROVIDER_LABELS[p] ?? p.slice(0, 40);
+	return (PROVIDER_LABELS as Record<string, string>)[p] ?? p.slice(0, 40);
 }
 
 /**
@@ -37,11 +34,8 @@ export function seriesId(s: SeriesKey): string {
 	return [s.source, s.provider, s.pricing, s.cloud || '-'].join(':');
 }
 
-/** USD per GPU-hour with cents, and a further digit below $1 where the archive has it (e.g. $0.889). */
-export function usd(v: number | null | undefined): string {
-	if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-	return `$${v < 1 ? v.toFixed(3) : v.toFixed(2)}`;
-}
+/** USD per GPU-hour: cents, tenths of a cent below $1 (format.ts). */
+export const usd = formatUsd;
 
 /** Exact figure for tooltips and tables: cents always, up to 4 decimals where the data has them. */
 export function usdExact(v: number): string {

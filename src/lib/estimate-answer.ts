@@ -1,0 +1,107 @@
+/**
+ * The answer of /api/estimate (the contract other checks read), built from the engine and the current
+ * offers. Browser-safe: the /estimate page builds the same answer while the user types.
+ *   { memory: { perGpuGb, totalGb, weightsGb, adaptersGb, optimizerGb, gradientsGb, activationsGb,
+ *     overheadGb, kvCacheGb }, fits, throughput: { tokensPerSecond }, time: { hours },
+ *     cost: [{ provider, pricing, pricePerGpuHourUsd, totalUsd, offer }], assumptions: [...] }
+ * GB = 1e9 bytes, memory per GPU except totalGb (all GPUs).
+ */
+import {
+	costLines,
+	estimate,
+	type ArchiveReference,
+	type CostLine,
+	type Estimate,
+	type EstimateSettings,
+	type OfferSummary
+} from './estimator/index.ts';
+
+export interface EstimateAnswer {
+	memory: {
+		perGpuGb: number;
+		totalGb: number;
+		weightsGb: number;
+		adaptersGb: number;
+		optimizerGb: number;
+		gradientsGb: number;
+		activationsGb: number;
+		overheadGb: number;
+		kvCacheGb: number;
+	};
+	fits: boolean;
+	throughput: { tokensPerSecond: number };
+	time: { hours: number };
+	cost: CostLine[];
+	assumptions: string[];
+}
+
+const round = (x: number, digits: number) =>
+	Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x;
+const gb = (x: number) => round(x, 3);
+
+export function usd(x: number): string {
+	if (x >= 100) return `$${x.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+	if (x >= 1) return `$${x.toFixed(2)}`;
+	if (x >= 0.01) return `$${x.toFixed(3)}`;
+	return `$${x.toPrecision(2)}`;
+}
+
+export interface AnswerContext {
+	/** the archive's reference median for this GPU, when the archive has it */
+	archive?: ArchiveReference | null;
+	/** how many providers have a current snapshot (0 = never polled) */
+	providersPolled?: number;
+}
+
+export function buildAnswer(
+	s: EstimateSettings,
+	offers: OfferSummary[],
+	ctx: AnswerContext = {},
+	e: Estimate = estimate(s)
+): EstimateAnswer {
+	const m = e.memory;
+	const cost = Number.isFinite(e.time.hours)
+		? costLines(offers, s.gpu.slug, s.gpuCount, e.time.hours).map((l) => ({
+				...l,
+				totalUsd: round(l.totalUsd, 4)
+			}))
+		: [];
+	const assumptions = [...e.assumptions];
+	if (cost.length > 0) {
+		assumptions.push(
+			`Cost: hours × the cheapest current offer per provider and pricing that can hold ${s.gpuCount} GPU${s.gpuCount > 1 ? 's' : ''} ` +
+				'(one box with at least that many GPUs, all of them paid, or several identical boxes); spot assumes no preemption.'
+		);
+	} else if (ctx.providersPolled === 0) {
+		assumptions.push('Cost: no provider has been polled yet, so there are no current prices.');
+	} else {
+		assumptions.push(`Cost: no provider lists an available ${s.gpu.name} right now.`);
+	}
+	if (ctx.archive) {
+		const a = ctx.archive;
+		assumptions.push(
+			`Archive reference (not current): median ${usd(a.medianPerGpuHourUsd)} per GPU-hour on demand, ${a.from} to ${a.to}` +
+				(Number.isFinite(e.time.hours)
+					? ` → ${usd(a.medianPerGpuHourUsd * s.gpuCount * e.time.hours)} for this job.`
+					: '.')
+		);
+	}
+	return {
+		memory: {
+			perGpuGb: gb(m.perGpuGb),
+			totalGb: gb(m.totalGb),
+			weightsGb: gb(m.weightsGb),
+			adaptersGb: gb(m.adaptersGb),
+			optimizerGb: gb(m.optimizerGb),
+			gradientsGb: gb(m.gradientsGb),
+			activationsGb: gb(m.activationsGb),
+			overheadGb: gb(m.overheadGb),
+			kvCacheGb: gb(m.kvCacheGb)
+		},
+		fits: e.fits,
+		throughput: { tokensPerSecond: round(e.throughput.tokensPerSecond, 1) },
+		time: { hours: round(e.time.hours, 6) },
+		cost,
+		assumptions
+	};
+}

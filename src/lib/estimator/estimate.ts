@@ -1,0 +1,240 @@
+/**
+ * The estimate: memory per GPU, whether it fits, throughput, time, and the assumptions behind them in
+ * words. Pure: no I/O, runs on the server and in the browser.
+ */
+import { GPUS, trainingPeakTflops, type GpuSpec } from '../../../adapters/catalog.ts';
+import type { Architecture } from './architecture.ts';
+import {
+	ACTIVATION_K,
+	ALLOCATOR_OVERHEAD_FRACTION,
+	BNB_QLORA_ACTIVATION_FACTOR,
+	CUDA_CONTEXT_GB,
+	DECODE_BANDWIDTH_EFFICIENCY,
+	FIT_GPU_COUNTS,
+	HARDWARE_FLOPS_UTILISATION,
+	HIGH_PEAK_UTILISATION_FACTOR,
+	QLORA_SLOWDOWN
+} from './constants.ts';
+import { bytesPerLinearWeight, effectivePrecision, estimateMemory } from './memory.ts';
+import { estimateThroughput, utilisation } from './time.ts';
+import type {
+	Estimate,
+	EstimateSettings,
+	MemoryDetail,
+	LoraTargets,
+	Method,
+	Optimizer,
+	Precision,
+	Sharding
+} from './types.ts';
+
+/** Defaults of every field but model, method and gpu (the API and the form use these). */
+export const DEFAULTS = {
+	seqLen: 2048,
+	microBatch: 1,
+	gradientCheckpointing: true,
+	loraRank: 16,
+	loraTargets: 'all-linear' as LoraTargets,
+	optimizer: 'adamw' as Optimizer,
+	gpuCount: 1,
+	datasetTokens: 10_000_000,
+	epochs: 1,
+	sharding: 'auto' as Sharding
+} as const;
+
+/** Default base-weight format per method: QLoRA NF4+DQ (the QLoRA paper), serving bf16, else bf16. */
+export function defaultPrecision(method: Method): Precision {
+	return method === 'qlora' ? 'nf4-dq' : 'bf16';
+}
+
+export function estimate(s: EstimateSettings): Estimate {
+	const memory = estimateMemory(s);
+	const throughput = estimateThroughput(s);
+	const tokens = s.method === 'inference' ? s.datasetTokens : s.datasetTokens * s.epochs;
+	const hours = throughput.tokensPerSecond > 0 ? tokens / throughput.tokensPerSecond / 3600 : Infinity;
+	return {
+		memory,
+		fits: memory.fits,
+		throughput,
+		time: { hours, tokens },
+		assumptions: assumptions(s, memory)
+	};
+}
+
+const OPTIMIZER_NAMES: Record<Optimizer, string> = {
+	adamw: 'AdamW',
+	'adamw-8bit': '8-bit AdamW',
+	'paged-adamw-8bit': 'paged 8-bit AdamW'
+};
+
+const LABEL_TARGETS: Record<LoraTargets, string> = {
+	qv: 'the q and v projections',
+	attention: 'all attention projections (q, k, v, o)',
+	'all-linear': 'all linear layers of every block'
+};
+
+function num(x: number, digits = 3): string {
+	if (x >= 1e12) return `${(x / 1e12).toPrecision(digits)} T`;
+	if (x >= 1e9) return `${(x / 1e9).toPrecision(digits)} B`;
+	if (x >= 1e6) return `${(x / 1e6).toPrecision(digits)} M`;
+	if (x >= 1e3) return `${(x / 1e3).toPrecision(digits)} k`;
+	return String(Math.round(x));
+}
+
+function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
+	const a = s.arch;
+	const sharding = memory.sharding;
+	const trainable = memory.trainableParams;
+	const out: string[] = [];
+	const moe =
+		a.experts > 1 ? ` (${num(a.paramsActive)} active per token: memory uses all, compute the active)` : '';
+	out.push(`Model ${a.label}: ${num(a.paramsTotal)} parameters${moe}.`);
+	const precision = effectivePrecision(s);
+	const fmt: Record<Precision, string> = {
+		bf16: s.gpu.bf16 ? 'bf16 (2 bytes per parameter)' : 'fp16 (2 bytes per parameter; this GPU has no bf16)',
+		int8: 'int8 (1 byte per linear weight, LLM.int8)',
+		nf4: 'NF4 (0.5625 bytes per linear weight incl. fp32 block constants)',
+		'nf4-dq': `NF4 with double quantization (${bytesPerLinearWeight('nf4-dq').toFixed(4)} bytes per linear weight)`
+	};
+	out.push(
+		`Base weights ${fmt[precision]}${precision !== 'bf16' ? '; embeddings, lm_head and norms stay 16-bit' : ''}.`
+	);
+	if (s.method === 'lora' || s.method === 'qlora') {
+		const bytes = (s.adapterPrecision === 'bf16' ? 4 : 8) + (s.optimizer === 'adamw' ? 8 : 2);
+		out.push(
+			`LoRA rank ${s.loraRank} on ${LABEL_TARGETS[s.loraTargets]}${a.kind === 'ssm' ? ' (Mamba mixer projections)' : ''}: ` +
+				`${num(trainable)} trainable parameters, ${bytes} bytes each with adapters in ` +
+				`${s.adapterPrecision === 'bf16' ? 'bf16' : 'fp32 (the PEFT default)'} and ${OPTIMIZER_NAMES[s.optimizer]}.`
+		);
+	}
+	if (s.method === 'full') {
+		out.push(
+			`Full fine-tuning in mixed precision: bf16 weights and gradients, fp32 master copy and ${OPTIMIZER_NAMES[s.optimizer]} states ` +
+				`(${s.optimizer === 'adamw' ? 16 : 10} bytes per parameter).`
+		);
+	}
+	if (s.optimizer === 'paged-adamw-8bit' && s.method !== 'inference') {
+		out.push(
+			'Paged optimizer: its states may page out to host RAM, so they do not count against fitting (slower when they do page).'
+		);
+	}
+	if (s.method !== 'inference') {
+		out.push(
+			`Activations for micro-batch ${s.microBatch} × ${s.seqLen} tokens per GPU, ` +
+				(s.gradientCheckpointing
+					? 'gradient checkpointing on (each layer input kept, one layer recomputed)'
+					: 'no gradient checkpointing') +
+				`, k = ${ACTIVATION_K} (eager PyTorch fit)` +
+				(s.method === 'qlora' ? `, × ${BNB_QLORA_ACTIVATION_FACTOR} for bitsandbytes QLoRA` : '') +
+				(memory.bnbSurchargeCapped
+					? ' (that surcharge is fitted at ~1.3k tokens; here it is capped at the weight memory QLoRA saves, so QLoRA never exceeds LoRA)'
+					: '') +
+				'.'
+		);
+		out.push(
+			s.chunkedLoss
+				? 'Loss: chunked cross-entropy, 2 bytes per logit.'
+				: 'Loss: standard cross-entropy, 16 bytes per logit (bf16 logits, fp32 upcast, log-softmax and gradients).'
+		);
+	} else {
+		out.push(
+			`Serving ${s.microBatch} concurrent sequence${s.microBatch > 1 ? 's' : ''} of ${s.seqLen} tokens: bf16 KV cache` +
+				(a.kind === 'ssm' ? ' replaced by Mamba’s fixed recurrent state' : '') +
+				(a.slidingWindow && s.seqLen > a.slidingWindow
+					? `, capped at the ${a.slidingWindow}-token sliding window`
+					: '') +
+				'.'
+		);
+	}
+	if (a.heads > 0) {
+		out.push(
+			s.gpu.flashAttention
+				? 'Attention: fused (FlashAttention/SDPA), no s² score storage.'
+				: `Attention: eager on ${s.gpu.name} (no FlashAttention kernels), s² scores stored.`
+		);
+	}
+	if (s.gpuCount > 1) {
+		out.push(
+			s.method === 'inference'
+				? `Tensor parallel over ${s.gpuCount} GPUs: weights and KV cache split evenly.`
+				: `Data parallel over ${s.gpuCount} GPUs, micro-batch per GPU; sharding ${sharding === 'none' ? 'none (plain DDP)' : sharding.toUpperCase().replace('ZERO', 'ZeRO-')}` +
+						((s.sharding ?? 'auto') === 'auto' ? ' (the least that fits)' : '') +
+						'; throughput scales linearly.'
+		);
+	}
+	out.push(
+		`Overhead: ${CUDA_CONTEXT_GB} GB CUDA context + ${ALLOCATOR_OVERHEAD_FRACTION * 100} % allocator fragmentation; ` +
+			`${s.gpu.name} holds ${s.gpu.vramGb} GiB = ${(s.gpu.vramGb * 1.073741824).toFixed(1)} GB.`
+	);
+	const peak = trainingPeakTflops(s.gpu);
+	if (s.method === 'inference') {
+		out.push(
+			`Decode speed from memory bandwidth (${s.gpu.memBandwidthGBs ?? '?'} GB/s at ${DECODE_BANDWIDTH_EFFICIENCY * 100} % efficiency), ` +
+				`capped by compute; ${s.datasetTokens.toLocaleString('en-US')} generated tokens` +
+				(precision === 'nf4' || precision === 'nf4-dq' || precision === 'int8'
+					? '; assumes fused quantized kernels (bitsandbytes decodes slower than bf16)'
+					: '') +
+				'.'
+		);
+	} else {
+		const util = utilisation(s.gpu);
+		out.push(
+			`Time: ${s.method === 'full' ? '6N' : '4N + 6·N_lora'} FLOPs per token + attention` +
+				(s.gradientCheckpointing ? ' + one recomputed forward' : '') +
+				`, at ${Math.round(util * 100)} % of the ${peak} TFLOPS ${s.gpu.bf16 ? 'BF16' : 'FP16'} peak` +
+				(util < HARDWARE_FLOPS_UTILISATION
+					? ` (× ${HIGH_PEAK_UTILISATION_FACTOR} on Hopper-class peaks)`
+					: '') +
+				(s.method === 'qlora' ? `, × ${QLORA_SLOWDOWN} for QLoRA dequantization` : '') +
+				`; ${s.datasetTokens.toLocaleString('en-US')} tokens × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}.`
+		);
+	}
+	if (a.maxContext && s.seqLen > a.maxContext) {
+		out.push(`Warning: ${s.seqLen} tokens exceed the model's configured context of ${a.maxContext}.`);
+	}
+	return out;
+}
+
+export interface FitRow {
+	gpu: string;
+	gpuName: string;
+	vramGb: number;
+	gpuCount: number;
+	fits: boolean;
+	perGpuGb: number;
+	capacityGb: number;
+	hours: number;
+	tokensPerSecond: number;
+	sharding: string;
+}
+
+/** Fits / does not fit for every catalog GPU and count (FIT_GPU_COUNTS), same settings otherwise. */
+export function fitTable(s: Omit<EstimateSettings, 'gpu' | 'gpuCount'>, gpus: GpuSpec[] = GPUS): FitRow[] {
+	const out: FitRow[] = [];
+	for (const gpu of gpus) {
+		for (const gpuCount of FIT_GPU_COUNTS) {
+			const e = estimate({ ...s, gpu, gpuCount });
+			out.push({
+				gpu: gpu.slug,
+				gpuName: gpu.name,
+				vramGb: gpu.vramGb,
+				gpuCount,
+				fits: e.fits,
+				perGpuGb: e.memory.perGpuGb,
+				capacityGb: e.memory.capacityGb,
+				hours: e.time.hours,
+				tokensPerSecond: e.throughput.tokensPerSecond,
+				sharding: e.memory.sharding
+			});
+		}
+	}
+	return out;
+}
+
+/** The smallest count of this GPU (from FIT_GPU_COUNTS) on which the job fits, or null. */
+export function minimumGpuCount(s: Omit<EstimateSettings, 'gpu' | 'gpuCount'>, gpu: GpuSpec): number | null {
+	for (const gpuCount of FIT_GPU_COUNTS) if (estimateMemory({ ...s, gpu, gpuCount }).fits) return gpuCount;
+	return null;
+}
+
+export type { Architecture };

@@ -1,0 +1,14 @@
+/**
+ * The fine-tune and serving estimator: pure TypeScript (no server imports), used by the API, the pages
+ * and the browser. Method and sources: estimation.md (see constants.ts and the README "Estimator").
+ */
+export * from './types.ts';
+export * from './constants.ts';
+export * from './models.ts';
+export * from './architecture.ts';
+export * from './memory.ts';
+export * from './time.ts';
+export * from './estimate.ts';
+export * from './cost.ts';
+export * from './papers.ts';
+export * from './calibration.ts';

@@ -1,0 +1,92 @@
+/**
+ * The /estimate form as strings (what inputs hold), to and from the URL. The URL uses the API's query
+ * parameters, so a page URL and a GET /api/estimate URL carry the same estimate.
+ */
+import { DEFAULTS } from '$lib/estimator';
+
+export interface FormValues {
+	model: string;
+	customConfig: string;
+	method: string;
+	precision: string;
+	seqLen: string;
+	microBatch: string;
+	gradientCheckpointing: string;
+	loraRank: string;
+	loraTargets: string;
+	optimizer: string;
+	gpu: string;
+	gpuCount: string;
+	datasetTokens: string;
+	epochs: string;
+	sharding: string;
+}
+
+/** What the page shows before the user asks anything: the question the dashboard exists for. */
+export const EXAMPLE = { model: 'mistralai/Mistral-7B-v0.1', method: 'qlora', gpu: 'rtx-4090' } as const;
+
+export const CUSTOM = 'custom';
+
+export function formFromQuery(q: URLSearchParams): FormValues {
+	const get = (k: string, d: string | number | boolean) => q.get(k)?.trim() || String(d);
+	const empty = [...q.keys()].length === 0;
+	const model = get('model', empty ? EXAMPLE.model : '');
+	const custom = model.startsWith('{') || model === CUSTOM;
+	const gc = get('gradientCheckpointing', DEFAULTS.gradientCheckpointing).toLowerCase();
+	return {
+		model: custom ? CUSTOM : model,
+		// the page's form sends a pasted config as customConfig with model=custom; URLs carry it in model
+		customConfig: model === CUSTOM ? (q.get('customConfig') ?? '') : custom ? model : '',
+		method: get('method', empty ? EXAMPLE.method : ''),
+		precision: get('precision', ''),
+		seqLen: get('seqLen', DEFAULTS.seqLen),
+		microBatch: get('microBatch', DEFAULTS.microBatch),
+		gradientCheckpointing: ['false', '0', 'off', 'no'].includes(gc) ? 'off' : 'on',
+		loraRank: get('loraRank', DEFAULTS.loraRank),
+		loraTargets: get('loraTargets', DEFAULTS.loraTargets),
+		optimizer: get('optimizer', DEFAULTS.optimizer),
+		gpu: get('gpu', empty ? EXAMPLE.gpu : ''),
+		gpuCount: get('gpuCount', DEFAULTS.gpuCount),
+		datasetTokens: get('datasetTokens', DEFAULTS.datasetTokens),
+		epochs: get('epochs', DEFAULTS.epochs),
+		sharding: get('sharding', DEFAULTS.sharding)
+	};
+}
+
+/**
+ * The query parameters of the form: defaults left out so URLs stay short; a custom config goes in
+ * `model` as compact JSON (invalid JSON is passed through so validation can name the field).
+ */
+export function formToQuery(v: FormValues): URLSearchParams {
+	const q = new URLSearchParams();
+	let model = v.model;
+	if (v.model === CUSTOM) {
+		try {
+			model = JSON.stringify(JSON.parse(v.customConfig));
+		} catch {
+			model = v.customConfig.trim() || '{';
+		}
+	}
+	q.set('model', model);
+	q.set('method', v.method);
+	if (v.precision) q.set('precision', v.precision);
+	const numbers: [keyof FormValues, number][] = [
+		['seqLen', DEFAULTS.seqLen],
+		['microBatch', DEFAULTS.microBatch],
+		['loraRank', DEFAULTS.loraRank],
+		['gpuCount', DEFAULTS.gpuCount],
+		['datasetTokens', DEFAULTS.datasetTokens],
+		['epochs', DEFAULTS.epochs]
+	];
+	if (v.gradientCheckpointing === 'off') q.set('gradientCheckpointing', 'false');
+	if (v.loraTargets !== DEFAULTS.loraTargets) q.set('loraTargets', v.loraTargets);
+	if (v.optimizer !== DEFAULTS.optimizer) q.set('optimizer', v.optimizer);
+	q.set('gpu', v.gpu);
+	for (const [k, d] of numbers) {
+		// people type 10,000,000 or 10_000_000
+		const s = v[k].replace(/[,_\s]/g, '');
+		if (s !== '' && s !== String(d)) q.set(k, s);
+	}
+	if (v.sharding !== DEFAULTS.sharding) q.set('sharding', v.sharding);
+	return q;
+}

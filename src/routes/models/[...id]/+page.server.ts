@@ -1,0 +1,39 @@
+import { error } from '@sveltejs/kit';
+import { architectureFromCatalog, DEFAULTS, modelById } from '$lib/estimator';
+import { hardwarePicker, memoryTable, MODEL_USES, SERVING_REFERENCE_TOKENS } from '$lib/model-report';
+import { getApp } from '$lib/server/app';
+import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params }) => {
+	const record = modelById(params.id);
+	if (!record) error(404, 'Not found');
+	const { db } = getApp().database;
+	const [offers, snapshots] = await Promise.all([readCurrentOffers(db), readCurrentSnapshots(db)]);
+	const arch = architectureFromCatalog(record);
+	return {
+		model: record,
+		memory: memoryTable(arch).map((r) => ({
+			id: r.use.id,
+			label: r.use.label,
+			perGpuGb: r.perGpuGb,
+			weightsGb: r.weightsGb,
+			otherGb: r.otherGb
+		})),
+		uses: MODEL_USES.map((use) => ({
+			id: use.id,
+			label: use.label,
+			method: use.method,
+			referenceTokens: use.referenceTokens,
+			rows: hardwarePicker(record.id, arch, use, offers)
+		})),
+		snapshots,
+		settings: {
+			seqLen: DEFAULTS.seqLen,
+			microBatch: DEFAULTS.microBatch,
+			loraRank: DEFAULTS.loraRank,
+			trainingTokens: DEFAULTS.datasetTokens,
+			servingTokens: SERVING_REFERENCE_TOKENS
+		}
+	};
+};

@@ -1,0 +1,208 @@
+/**
+ * The real built server on a database pre-populated with offers, snapshots and archived prices (through
+ * openDatabase/drizzle, as the poller and importer would write them): /api/estimate over HTTP (GET, POST,
+ * 400s), and the prices /models/… and /papers show trace to the inserted offers — never to an older
+ * snapshot or an unavailable offer.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gpuBySlug } from '../../adapters/catalog.ts';
+import type { EstimateAnswer } from '../../src/lib/estimate-answer.ts';
+import {
+	architectureFromCatalog,
+	modelById,
+	PAPERS,
+	priceCard,
+	type OfferSummary
+} from '../../src/lib/estimator/index.ts';
+import { usdText } from '../../src/lib/format.ts';
+import { hardwarePicker, MODEL_USES } from '../../src/lib/model-report.ts';
+import { openDatabase } from '../../src/lib/server/db/index.ts';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
+import { ARCHIVE_MEDIANS, SEEDED_OFFERS, seedPrices, STALE_PRICE } from '../helpers/seed-prices.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+
+/** The seeded offers as the server reads them back (cheapest available per GPU × provider × pricing × size). */
+function expectedOffers(): OfferSummary[] {
+	const best = new Map<string, OfferSummary>();
+	SEEDED_OFFERS.forEach((o, i) => {
+		if (o.available === false) return;
+		const pricing = o.pricing ?? 'on_demand';
+		const key = `${o.gpu}/${o.provider}/${pricing}/${o.gpuCount}`;
+		const row: OfferSummary = {
+			id: i,
+			provider: o.provider,
+			gpu: o.gpu,
+			gpuName: '',
+			gpuCount: o.gpuCount,
+			pricing,
+			cloud: null,
+			region: '',
+			pricePerHourUsd: o.pricePerGpuHourUsd * o.gpuCount,
+			pricePerGpuHourUsd: o.pricePerGpuHourUsd,
+			observedAt: '',
+			offerRef: null
+		};
+		const prev = best.get(key);
+		if (!prev || prev.pricePerHourUsd > row.pricePerHourUsd) best.set(key, row);
+	});
+	return [...best.values()];
+}
+
+describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
+	let server: RunningServer;
+	let dataDir: string | undefined;
+	let pg: TestDatabase | undefined;
+
+	beforeAll(async () => {
+		if (engine === 'pglite') {
+			dataDir = mkdtempSync(join(tmpdir(), 'gpu-dash-estimator-'));
+			const database = await openDatabase({ dataDir });
+			await seedPrices(database.db);
+			await database.close();
+			server = await startServer({ DATA_DIR: dataDir });
+		} else {
+			pg = await createTestDatabase('postgres');
+			await seedPrices(pg.db);
+			server = await startServer({
+				DATABASE_URL: pg.url!,
+				DATA_DIR: mkdtempSync(join(tmpdir(), 'gpu-dash-unused-'))
+			});
+		}
+	});
+	afterAll(async () => {
+		await server?.stop('SIGKILL');
+		await pg?.destroy();
+		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	const api = (query: string) => fetch(`${server.url}/api/estimate?${query}`);
+
+	it('GET /api/estimate prices the job at the cheapest current offers of each provider', async () => {
+		const res = await api('model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=rtx-4090');
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as EstimateAnswer;
+		expect(Object.keys(body).sort()).toEqual(['assumptions', 'cost', 'fits', 'memory', 'throughput', 'time']);
+		expect(body.fits).toBe(true);
+		const lines = body.cost.map((c) => `${c.provider}/${c.pricing}/${c.pricePerGpuHourUsd}`);
+		expect(lines).toEqual(['vastai/spot/0.2017', 'vastai/on_demand/0.3461', 'runpod/on_demand/0.69']);
+		for (const c of body.cost) {
+			expect(c.totalUsd).toBeCloseTo(body.time.hours * c.offer.jobPricePerHourUsd, 3);
+			expect(c.offer.observedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+		}
+		const prices = body.cost.map((c) => c.pricePerGpuHourUsd);
+		expect(prices).not.toContain(STALE_PRICE);
+		expect(prices).not.toContain(0.0999);
+		expect(body.assumptions.join(' ')).toContain(`median ${usdText(ARCHIVE_MEDIANS['rtx-4090']!)}`);
+	});
+
+	it('POST /api/estimate with JSON answers the same as GET with the same fields', async () => {
+		const fields = {
+			model: 'meta-llama/Llama-2-13b-hf',
+			method: 'lora',
+			gpu: 'a100-sxm-80gb',
+			gpuCount: 2,
+			seqLen: 4096,
+			datasetTokens: 5e7
+		};
+		const post = await fetch(`${server.url}/api/estimate`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(fields)
+		});
+		expect(post.status).toBe(200);
+		const get = await api(
+			new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString()
+		);
+		expect(await post.json()).toEqual(await get.json());
+	});
+
+	it('answers 400 naming the field, or listing the models / GPUs that exist', async () => {
+		const seq = await api('model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=rtx-4090&seqLen=-1');
+		expect(seq.status).toBe(400);
+		expect(await seq.json()).toMatchObject({ field: 'seqLen' });
+		const model = await api('model=acme/unknown&method=qlora&gpu=rtx-4090');
+		expect(model.status).toBe(400);
+		const mb = (await model.json()) as { field: string; known: string[] };
+		expect(mb.field).toBe('model');
+		expect(mb.known).toContain('mistralai/Mixtral-8x7B-v0.1');
+		const gpu = await api('model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=voodoo2');
+		expect(gpu.status).toBe(400);
+		expect(((await gpu.json()) as { known: string[] }).known).toContain('h100-sxm');
+		const body = await fetch(`${server.url}/api/estimate`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{not json'
+		});
+		expect(body.status).toBe(400);
+		expect(await body.json()).toMatchObject({ field: 'body' });
+	});
+
+	it('a model page shows the cheapest current price per hour and for the reference job, from the inserted offers', async () => {
+		const res = await fetch(`${server.url}/models/mistralai/Mistral-7B-v0.1`);
+		expect(res.status).toBe(200);
+		const html = await res.text();
+		expect(html).toContain('apache-2.0');
+		const arch = architectureFromCatalog(modelById('mistralai/Mistral-7B-v0.1')!);
+		const offers = expectedOffers();
+		for (const use of MODEL_USES) {
+			const top = hardwarePicker('mistralai/Mistral-7B-v0.1', arch, use, offers)[0]!;
+			expect(top.referenceJobUsd, use.id).not.toBeNull();
+			expect(html, use.id).toContain(usdText(top.referenceJobUsd!));
+			expect(html, use.id).toContain(usdText(top.pricePerHourUsd!));
+		}
+		// QLoRA on one RTX 4090 at vast.ai's $0.3461 (not the stale $0.0777 snapshot)
+		expect(html).toContain(usdText(0.3461));
+		expect((await fetch(`${server.url}/models/acme/unknown`)).status).toBe(404);
+	});
+
+	it('the papers page prices each "reproduce it today" card from current offers, archive median beside it', async () => {
+		const res = await fetch(`${server.url}/papers`);
+		expect(res.status).toBe(200);
+		const html = await res.text();
+		const archive = Object.entries(ARCHIVE_MEDIANS).map(([gpu, m]) => ({
+			gpu,
+			medianPerGpuHourUsd: m,
+			from: '2026-06-21',
+			to: '2026-07-20',
+			days: 30
+		}));
+		const qlora33 = priceCard(PAPERS.find((p) => p.id === 'qlora')!.cards[1]!, expectedOffers(), archive);
+		// 12 GPU-hours × vast.ai's 2×4090 box at $0.3333 per GPU-hour; archive 12 × $0.5421
+		expect(qlora33.current!.offer.pricePerGpuHourUsd).toBe(0.3333);
+		expect(html).toContain(usdText(qlora33.current!.usdLow));
+		expect(html).toContain(usdText(qlora33.archive!.usdLow));
+		expect(html).toMatch(/2026-06-21 to\s+2026-07-20/);
+		const zephyr = priceCard(PAPERS.find((p) => p.id === 'zephyr')!.cards[0]!, expectedOffers(), archive);
+		expect(html).toContain(`${usdText(zephyr.current!.usdLow)}–${usdText(zephyr.current!.usdHigh)}`);
+		// a card whose GPU has no current offer says so plainly
+		expect(gpuBySlug('a100-sxm-40gb')).toBeDefined();
+		expect(html).toMatch(
+			/no current offer<\/span>\s*No provider lists an available A100 SXM 40GB or A100 PCIe 40GB right now\./
+		);
+	});
+
+	it('the estimate page renders a result without JavaScript from its URL, priced from current offers', async () => {
+		const res = await fetch(
+			`${server.url}/estimate?model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=rtx-4090`
+		);
+		expect(res.status).toBe(200);
+		const html = await res.text();
+		expect(html).toContain('data-testid="cost-table"');
+		expect(html).toContain(usdText(0.3461));
+	});
+
+	it('the no-JavaScript form’s raw GET is redirected to the canonical URL (the API’s query)', async () => {
+		const raw =
+			'model=mistralai%2FMistral-7B-v0.1&customConfig=&method=qlora&precision=&gpu=rtx-4090&gpuCount=1&seqLen=4096&microBatch=1&datasetTokens=20%2C000%2C000&epochs=1';
+		const res = await fetch(`${server.url}/estimate?${raw}`, { redirect: 'manual' });
+		expect(res.status).toBe(303);
+		const location = res.headers.get('location')!;
+		expect(location).toBe(
+			'/estimate?model=mistralai%2FMistral-7B-v0.1&method=qlora&gpu=rtx-4090&seqLen=4096&datasetTokens=20000000'
+		);
+		expect((await api(location.split('?')[1]!)).status).toBe(200);
+	});
+});
