@@ -63,7 +63,8 @@ export default defineConfig({
 				VASTAI_API_URL: fakeUrl,
 				RUNPOD_API_URL: fakeUrl,
 				LAMBDA_API_URL: fakeUrl,
-				ARCHIVE_IMPORT: '0',
+				// A new user's first start: the bundled archive is imported before the first poll.
+				ARCHIVE_IMPORT: '1',
 				// Unset on purpose: the app must start and show Lambda as needing a key.
 				LAMBDA_API_KEY: ''
 			}

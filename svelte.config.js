@@ -9,6 +9,9 @@ const config = {
 	},
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// The cross-site form check lives in src/hooks.server.ts (it compares hosts): SvelteKit's own
+		// compares with https://HOST when ORIGIN is unset and refused every form on plain http.
+		csrf: { trustedOrigins: ['*'] },
 		// Scripts only from this origin, no inline script except SvelteKit's own hashed bootstrap; the page
 		// may not be framed. Styles allow 'unsafe-inline' (Svelte and chart.js set element styles).
 		csp: {

@@ -1144,3 +1144,22 @@ export function resolveGpuName(
 	}
 	return { kind: 'vram-mismatch', vramGb };
 }
+
+/**
+ * SkyPilot's vast.ai catalog (skypilot-catalog `catalogs/v7/vast/vms.csv`) writes vast's `gpu_name` into
+ * its InstanceType with spaces turned into underscores (`1x-H100_SXM-32-65536`; shared research
+ * providers.md §5 and the fixture history-skypilot-catalog-vast-v7-excerpt.csv). Its AcceleratorName
+ * column merges form factors (H100 NVL → `H100`), so the InstanceType name is mapped, through the vast.ai
+ * table above.
+ */
+export function slugForSkypilotVastName(name: string, vramGbPerGpu?: number): string | undefined {
+	const res = resolveGpuName(VASTAI_GPU_NAMES, name.replaceAll('_', ' '), vramGbPerGpu);
+	if (res.kind !== 'slug') return undefined;
+	// A one-size name still has to match in memory: the SkyPilot excerpt lists a 48 GB "RTX 4090"
+	// (a modded card, not the 24 GB product). Same tolerance as the variant match above.
+	const g = BY_SLUG.get(res.slug);
+	if (g && vramGbPerGpu !== undefined && Number.isFinite(vramGbPerGpu)) {
+		if (Math.abs(vramGbPerGpu - g.vramGb) > g.vramGb * VRAM_MATCH_TOLERANCE) return undefined;
+	}
+	return res.slug;
+}

@@ -7,6 +7,7 @@ import './lib/node-version.ts';
 import { ConfigError, loadConfig } from '../src/lib/server/config.ts';
 import { openDatabase } from '../src/lib/server/db/index.ts';
 import { DataDirLockedError } from '../src/lib/server/db/lock.ts';
+import { runAfterEveryPoll } from '../src/lib/server/history-jobs.ts';
 import { pollOnce, type ProviderPollResult } from '../src/lib/server/poller.ts';
 
 const asJson = process.argv.includes('--json');
@@ -33,6 +34,9 @@ try {
 	}
 	throw err;
 }
+
+// Like the server's scheduler: roll the new points up and evaluate the alert watches after the cycle.
+runAfterEveryPoll(asJson ? () => {} : console.log);
 
 let cycle;
 try {

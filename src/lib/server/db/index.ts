@@ -71,7 +71,7 @@ export function migrationsFolder(): string {
 }
 
 /** Advisory lock keys (64-bit space; small fixed numbers are enough for one app). */
-export const LOCK_KEYS = { migrate: 727_001, poll: 727_002, retention: 727_003 } as const;
+export const LOCK_KEYS = { migrate: 727_001, poll: 727_002, retention: 727_003, archive: 727_004 } as const;
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
 	const database = opts.url ? await openPostgres(opts.url, opts.poolMax ?? 10) : await openPglite(opts);

@@ -1,5 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
+import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
+import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
 import { compareByGpu, listOffers } from '$lib/server/offers';
 import { enabledProviders, getProviderHealth } from '$lib/server/providers';
 import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
@@ -18,10 +20,12 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const { database, config } = getApp();
 	const now = new Date();
 	const scope = enabledProviders(config);
-	const [list, summary, health] = await Promise.all([
+	const range = parseRange(url.searchParams.get('range'));
+	const [list, summary, health, history] = await Promise.all([
 		listOffers(database.db, { ...filters, gpu: gpu.slug }, { limit: PAGE_LIMIT, sort, dir, scope }),
 		compareByGpu(database.db, { gpu: gpu.slug }, scope),
-		getProviderHealth(database.db, config, now)
+		getProviderHealth(database.db, config, now),
+		loadGpuHistory(database.db, gpu.slug, range, now)
 	]);
 	return {
 		now: now.toISOString(),
@@ -33,6 +37,9 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		total: list.total,
 		limit: PAGE_LIMIT,
 		summary: summary[0] ?? null,
+		history,
+		ranges: RANGES.map((r) => ({ key: r.key, label: r.label })),
+		attribution: { text: ARCHIVE_ATTRIBUTION, url: ARCHIVE_ATTRIBUTION_URL },
 		providers: health.map((h) => ({
 			provider: h.provider,
 			label: h.label,

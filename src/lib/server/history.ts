@@ -1,0 +1,496 @@
+/**
+ * Price history: rollups of live poll points into hour and day points, the retention rule, and the
+ * bucketed history query behind GET /api/history, the GPU page's chart and table.
+ *
+ * Storage (price_history, series level: GPU × provider × pricing × cloud × source). The poller writes
+ * one 'poll' point per series per poll with the exact min/median/max/n of that poll. They roll up into
+ * 'hour' and 'day' points, which are kept; poll points only for POLL_RETENTION_DAYS. Archive points
+ * are 'day' points of source 'archive' (archive.ts).
+ */
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { gpuBySlug } from '../../../adapters/catalog.ts';
+import { PROVIDERS } from '../../../adapters/types.ts';
+import { BIN_ORIGIN } from './archive.ts';
+import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
+import { ensureMonthlyPartitions, partitionsEndingBefore } from './db/partitions.ts';
+
+/**
+ * Retention, sized for a storage budget of ≤ 1 GB per year of 10-minute polls (52,560 polls/year).
+ * Assume ~200 live series (≈30 GPUs × 3 providers × on-demand/spot × cloud split) and ~1,500 full-key
+ * aggregate rows per poll (vast.ai's GPU × count × country × pricing groups); a row with its primary
+ * key index costs ~150 bytes on disk.
+ *  - poll points:  200 × 144/day × 14 days ≈ 0.4 M rows ≈ 60 MB, steady;
+ *  - aggregates:   1,500 × 144/day × 7 days ≈ 1.5 M rows ≈ 230 MB, steady;
+ *  - hour points:  200 × 8,760/year ≈ 1.75 M rows ≈ 260 MB per year (kept);
+ *  - day points:   200 × 365 ≈ 73 k rows ≈ 11 MB per year (kept); the archive adds ~5 k rows.
+ * ≈ 560 MB after the first year, then +270 MB per year — within the budget. A 7-day poll window would
+ * be enough for the 7-day chart, 14 days leaves a week to notice and re-run a failed rollup.
+ */
+export const POLL_RETENTION_DAYS = 14;
+export const AGGREGATE_RETENTION_DAYS = 7;
+/** Retention runs at most this often (it deletes what became older than the window since last time). */
+export const RETENTION_EVERY_MS = 60 * 60 * 1000;
+
+/** "Any range returns at most ~500 points per series" (issue 4): a chart of 500 points is ~1 px each. */
+export const MAX_POINTS_PER_SERIES = 500;
+
+const HOUR_S = 3600;
+const DAY_S = 86_400;
+const DAY_MS = DAY_S * 1000;
+
+/** Bucket sizes the API offers, smallest first. */
+export const BUCKETS = [
+	{ key: '5m', seconds: 300 },
+	{ key: '10m', seconds: 600 },
+	{ key: '30m', seconds: 1800 },
+	{ key: '1h', seconds: HOUR_S },
+	{ key: '3h', seconds: 3 * HOUR_S },
+	{ key: '6h', seconds: 6 * HOUR_S },
+	{ key: '12h', seconds: 12 * HOUR_S },
+	{ key: '1d', seconds: DAY_S },
+	{ key: '2d', seconds: 2 * DAY_S },
+	{ key: '7d', seconds: 7 * DAY_S },
+	{ key: '30d', seconds: 30 * DAY_S },
+	{ key: '90d', seconds: 90 * DAY_S },
+	{ key: '365d', seconds: 365 * DAY_S }
+] as const;
+export type BucketKey = (typeof BUCKETS)[number]['key'];
+export type Resolution = 'poll' | 'hour' | 'day';
+
+// ---------------------------------------------------------------------------------------------------
+// Rollups
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Recomputes the 'hour' points of every hour touching [from, to] from the live 'poll' points, then the
+ * 'day' points of every day touching [from, to] from the hour points. Idempotent upserts: run it after
+ * every poll (the current hour and day are rewritten as polls arrive) and on any window again later.
+ * Hours whose poll points are gone (retention) keep their stored rollup.
+ *  - min / max: lowest minimum and highest maximum of the bucket's points (exact);
+ *  - median: median of the points' medians (percentile_cont 0.5) — the typical price over the bucket;
+ *  - n, available_n: mean per point, rounded — offers in a typical snapshot of the bucket.
+ * Day points come from hour points (a day's poll points may already be partly deleted), so a day's
+ * median is the median of its hourly medians.
+ */
+export async function rollupHistory(
+	db: Db,
+	from: Date,
+	to: Date
+): Promise<{ hourPoints: number; dayPoints: number }> {
+	if (to < from) return { hourPoints: 0, dayPoints: 0 };
+	await ensureMonthlyPartitions(db, from, to, ['price_history']);
+	const f = from.toISOString();
+	const t = to.toISOString();
+	const hour = await rows<{ n: number }>(
+		db,
+		sql`with up as (
+		      insert into price_history (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
+		      select gpu, 'hour', provider, pricing, cloud, source, date_bin('1 hour', t, ${BIN_ORIGIN}::timestamptz) as b,
+		             min(min_usd), percentile_cont(0.5) within group (order by median_usd), max(max_usd),
+		             round(avg(n))::int, round(avg(available_n))::int
+		      from price_history
+		      where resolution = 'poll'
+		        and t >= date_bin('1 hour', ${f}::timestamptz, ${BIN_ORIGIN}::timestamptz)
+		        and t < date_bin('1 hour', ${t}::timestamptz, ${BIN_ORIGIN}::timestamptz) + interval '1 hour'
+		      group by gpu, provider, pricing, cloud, source, b
+		      on conflict (gpu, resolution, t, provider, pricing, cloud, source) do update set
+		        min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
+		        n = excluded.n, available_n = excluded.available_n
+		      returning 1
+		    ) select count(*)::int as n from up`
+	);
+	const day = await rows<{ n: number }>(
+		db,
+		sql`with up as (
+		      insert into price_history (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
+		      select gpu, 'day', provider, pricing, cloud, source, date_bin('1 day', t, ${BIN_ORIGIN}::timestamptz) as b,
+		             min(min_usd), percentile_cont(0.5) within group (order by median_usd), max(max_usd),
+		             round(avg(n))::int, round(avg(available_n))::int
+		      from price_history
+		      where resolution = 'hour'
+		        and t >= date_bin('1 day', ${f}::timestamptz, ${BIN_ORIGIN}::timestamptz)
+		        and t < date_bin('1 day', ${t}::timestamptz, ${BIN_ORIGIN}::timestamptz) + interval '1 day'
+		      group by gpu, provider, pricing, cloud, source, b
+		      on conflict (gpu, resolution, t, provider, pricing, cloud, source) do update set
+		        min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
+		        n = excluded.n, available_n = excluded.available_n
+		      returning 1
+		    ) select count(*)::int as n from up`
+	);
+	return { hourPoints: Number(hour[0]?.n ?? 0), dayPoints: Number(day[0]?.n ?? 0) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Retention
+// ---------------------------------------------------------------------------------------------------
+
+const RETENTION_META_KEY = 'history_retention';
+
+export interface RetentionResult {
+	pollPointsDeleted: number;
+	aggregatePartitionsDropped: string[];
+	aggregateRowsDeleted: number;
+	vacuumed: boolean;
+}
+
+/**
+ * Deletes poll points older than POLL_RETENTION_DAYS and per-poll aggregates older than
+ * AGGREGATE_RETENTION_DAYS. Whole monthly partitions of price_aggregates that lie entirely before the
+ * cutoff are dropped (cheap, returns the space at once); price_history partitions also hold the kept
+ * hour/day points, so its poll points are deleted by row, only from the last run's cutoff on (so each
+ * run reads a few hours of rows, not the whole history). PGlite has no autovacuum: VACUUM there after
+ * deleting, so the freed space is reused.
+ */
+export async function applyRetention(database: Database, now: Date): Promise<RetentionResult> {
+	const db = database.db;
+	const pollCutoff = new Date(now.getTime() - POLL_RETENTION_DAYS * DAY_MS);
+	const aggCutoff = new Date(now.getTime() - AGGREGATE_RETENTION_DAYS * DAY_MS);
+	const prev = await rows<{ value: { pollCutoff?: string; aggregateCutoff?: string } }>(
+		db,
+		sql`select value from meta where key = ${RETENTION_META_KEY}`
+	);
+	// From a day before the last cutoff (a clock step back or a late write), or from the start of time.
+	const since = (iso: string | undefined) =>
+		iso && !Number.isNaN(Date.parse(iso)) ? new Date(Date.parse(iso) - DAY_MS).toISOString() : '-infinity';
+
+	const dropped: string[] = [];
+	for (const name of await partitionsEndingBefore(db, 'price_aggregates', aggCutoff)) {
+		// The name comes from pg_class and matches price_aggregates_YYYY_MM (partitionsEndingBefore).
+		await db.execute(sql.raw(`drop table if exists "${name}"`));
+		dropped.push(name);
+	}
+	const agg = await rows<{ n: number }>(
+		db,
+		sql`with d as (delete from price_aggregates
+		               where observed_at < ${aggCutoff.toISOString()}::timestamptz
+		                 and observed_at >= ${since(prev[0]?.value?.aggregateCutoff)}::timestamptz
+		               returning 1)
+		    select count(*)::int as n from d`
+	);
+	const poll = await rows<{ n: number }>(
+		db,
+		sql`with d as (delete from price_history
+		               where resolution = 'poll'
+		                 and t < ${pollCutoff.toISOString()}::timestamptz
+		                 and t >= ${since(prev[0]?.value?.pollCutoff)}::timestamptz
+		               returning 1)
+		    select count(*)::int as n from d`
+	);
+	const value = {
+		pollCutoff: pollCutoff.toISOString(),
+		aggregateCutoff: aggCutoff.toISOString(),
+		ranAt: now.toISOString()
+	};
+	await db.execute(
+		sql`insert into meta (key, value, updated_at) values (${RETENTION_META_KEY}, ${JSON.stringify(value)}::jsonb, now())
+		    on conflict (key) do update set value = excluded.value, updated_at = now()`
+	);
+	const pollPointsDeleted = Number(poll[0]?.n ?? 0);
+	const aggregateRowsDeleted = Number(agg[0]?.n ?? 0);
+	let vacuumed = false;
+	if (database.engine === 'pglite' && (pollPointsDeleted > 0 || aggregateRowsDeleted > 0)) {
+		await db.execute(sql`vacuum price_history, price_aggregates`);
+		vacuumed = true;
+	}
+	return { pollPointsDeleted, aggregatePartitionsDropped: dropped, aggregateRowsDeleted, vacuumed };
+}
+
+/** The rollup window after a poll: the last two hours, so a poll landing just after the hour also closes the previous one. */
+const ROLLUP_LOOKBACK_MS = 2 * 60 * 60 * 1000;
+
+const lastRetention = new WeakMap<Database, number>();
+
+/**
+ * What runs after every poll cycle and on the maintenance timer: roll up the recent poll points, and
+ * (hourly) apply retention. One instance at a time (advisory lock); a busy lock just skips this round.
+ */
+export async function runHistoryMaintenance(database: Database, now: Date = new Date()) {
+	const res = await database.tryWithLock(LOCK_KEYS.retention, async () => {
+		const rollup = await rollupHistory(database.db, new Date(now.getTime() - ROLLUP_LOOKBACK_MS), now);
+		let retention: RetentionResult | undefined;
+		const last = lastRetention.get(database) ?? 0;
+		if (now.getTime() - last >= RETENTION_EVERY_MS) {
+			retention = await applyRetention(database, now);
+			lastRetention.set(database, now.getTime());
+		}
+		return { rollup, retention };
+	});
+	return res.acquired ? res.value : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Query
+// ---------------------------------------------------------------------------------------------------
+
+const isoTime = z
+	.string()
+	.trim()
+	.max(40)
+	.refine(
+		(s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
+		{
+			message: 'expected an ISO 8601 date or date-time (e.g. 2026-07-01 or 2026-07-01T12:00:00Z)'
+		}
+	)
+	.transform((s) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s));
+
+/** Query parameters of GET /api/history (also used by the page loader). */
+export const historyQuerySchema = z
+	.object({
+		gpu: z
+			.string()
+			.trim()
+			.max(60)
+			.refine((s) => gpuBySlug(s) !== undefined, { message: 'unknown GPU slug' }),
+		provider: z.enum(PROVIDERS).optional(),
+		pricing: z.enum(['on_demand', 'spot']).optional(),
+		/** `none` selects the series without a secure/community split */
+		cloud: z.enum(['secure', 'community', 'none']).optional(),
+		source: z.enum(['live', 'archive']).optional(),
+		from: isoTime.optional(),
+		to: isoTime.optional(),
+		bucket: z.enum(BUCKETS.map((b) => b.key) as [BucketKey, ...BucketKey[]]).optional(),
+		format: z.enum(['json', 'csv']).optional()
+	})
+	.refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+export type HistoryQuery = z.output<typeof historyQuerySchema>;
+
+export interface HistoryPoint {
+	/** bucket start, ISO 8601 UTC */
+	t: string;
+	min: number;
+	median: number;
+	max: number;
+	n: number;
+}
+
+export interface HistorySeries {
+	provider: string;
+	pricing: string;
+	cloud: string;
+	source: string;
+	points: HistoryPoint[];
+}
+
+export interface HistoryResult {
+	gpu: string;
+	from: string;
+	to: string;
+	/** bucket of the live series */
+	bucket: BucketKey;
+	bucketSeconds: number;
+	/** the table live points were read from */
+	resolution: Resolution;
+	/** archive series are day points: their bucket is at least a day */
+	archiveBucket: BucketKey;
+	series: HistorySeries[];
+}
+
+function bucketIndex(key: BucketKey): number {
+	return BUCKETS.findIndex((b) => b.key === key);
+}
+
+/** Points date_bin gives for [from, to) with a bucket, counting the partial first and last bucket. */
+function pointCount(fromMs: number, toMs: number, seconds: number): number {
+	const origin = Date.parse(BIN_ORIGIN);
+	const ms = seconds * 1000;
+	const first = Math.floor((fromMs - origin) / ms);
+	const last = Math.floor((toMs - 1 - origin) / ms);
+	return last - first + 1;
+}
+
+/**
+ * The bucket for a range: the requested one (or the smallest) grown until the range fits in
+ * MAX_POINTS_PER_SERIES, and the table to read: poll points below an hour (only while the range lies
+ * inside the poll retention window — older poll points are gone, so the bucket grows to an hour),
+ * hour points below a day, day points from a day up.
+ */
+export function chooseBucket(
+	fromMs: number,
+	toMs: number,
+	nowMs: number,
+	requested?: BucketKey
+): { bucket: (typeof BUCKETS)[number]; resolution: Resolution } {
+	let i = requested ? bucketIndex(requested) : 0;
+	const fits = (j: number) => pointCount(fromMs, toMs, BUCKETS[j]!.seconds) <= MAX_POINTS_PER_SERIES;
+	while (i < BUCKETS.length - 1 && !fits(i)) i++;
+	if (BUCKETS[i]!.seconds < HOUR_S && fromMs < nowMs - POLL_RETENTION_DAYS * DAY_MS) i = bucketIndex('1h');
+	const bucket = BUCKETS[i]!;
+	const resolution: Resolution = bucket.seconds < HOUR_S ? 'poll' : bucket.seconds < DAY_S ? 'hour' : 'day';
+	return { bucket, resolution };
+}
+
+/** Earliest stored point of a GPU (any resolution), via the primary-key index (gpu, resolution, t …). */
+export async function earliestPoint(db: Db, gpu: string): Promise<Date | null> {
+	const r = await rows<{ ms: number | null }>(
+		db,
+		sql`select extract(epoch from least(
+		      (select min(t) from price_history where gpu = ${gpu} and resolution = 'day'),
+		      (select min(t) from price_history where gpu = ${gpu} and resolution = 'hour'),
+		      (select min(t) from price_history where gpu = ${gpu} and resolution = 'poll')
+		    ))::float8 * 1000 as ms`
+	);
+	const ms = r[0]?.ms;
+	return ms === null || ms === undefined ? null : new Date(Number(ms));
+}
+
+/** Rounds stored doubles (percentile_cont may leave float noise) to 1/10,000 of a dollar. */
+function round4(v: number): number {
+	return Math.round(v * 10_000) / 10_000;
+}
+
+/**
+ * Bucketed history of one GPU. Downsampling happens in SQL: date_bin over the table of the right
+ * resolution, min of minimums, median of medians, max of maximums, mean n per point. Live series are
+ * read at the chosen resolution, archive series from their day points (bucket ≥ 1 day).
+ */
+export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date()): Promise<HistoryResult> {
+	const toMs = (q.to ?? now).getTime();
+	let fromMs: number;
+	if (q.from) fromMs = q.from.getTime();
+	else fromMs = (await earliestPoint(db, q.gpu))?.getTime() ?? toMs - 30 * DAY_MS;
+	if (fromMs >= toMs) fromMs = toMs - DAY_MS;
+	const { bucket, resolution } = chooseBucket(fromMs, toMs, now.getTime(), q.bucket);
+	const archiveBucket = bucket.seconds >= DAY_S ? bucket : BUCKETS[bucketIndex('1d')]!;
+	const from = new Date(fromMs).toISOString();
+	const to = new Date(toMs).toISOString();
+	const cloud = q.cloud === 'none' ? '' : q.cloud;
+	const filters = sql.join(
+		[
+			q.provider ? sql` and provider = ${q.provider}` : sql``,
+			q.pricing ? sql` and pricing = ${q.pricing}` : sql``,
+			cloud !== undefined ? sql` and cloud = ${cloud}` : sql``
+		],
+		sql``
+	);
+	const select = (source: 'live' | 'archive', res: Resolution, seconds: number) => sql`
+		select source, provider, pricing, cloud,
+		       extract(epoch from date_bin(${`${seconds} seconds`}::interval, t, ${BIN_ORIGIN}::timestamptz))::float8 * 1000 as b,
+		       min(min_usd) as min, percentile_cont(0.5) within group (order by median_usd) as median,
+		       max(max_usd) as max, round(avg(n))::int as n
+		from price_history
+		where gpu = ${q.gpu} and resolution = ${res} and source = ${source}
+		  and t >= ${from}::timestamptz and t < ${to}::timestamptz ${filters}
+		group by source, provider, pricing, cloud, b`;
+	const parts = [];
+	if (q.source !== 'archive') parts.push(select('live', resolution, bucket.seconds));
+	if (q.source !== 'live') parts.push(select('archive', 'day', archiveBucket.seconds));
+	const data = await rows<{
+		source: string;
+		provider: string;
+		pricing: string;
+		cloud: string;
+		b: number;
+		min: number;
+		median: number;
+		max: number;
+		n: number;
+	}>(db, sql`${sql.join(parts, sql` union all `)} order by source desc, provider, pricing, cloud, b`);
+	const series: HistorySeries[] = [];
+	let cur: HistorySeries | undefined;
+	for (const r of data) {
+		if (
+			!cur ||
+			cur.source !== r.source ||
+			cur.provider !== r.provider ||
+			cur.pricing !== r.pricing ||
+			cur.cloud !== r.cloud
+		) {
+			cur = { provider: r.provider, pricing: r.pricing, cloud: r.cloud, source: r.source, points: [] };
+			series.push(cur);
+		}
+		cur.points.push({
+			t: new Date(Number(r.b)).toISOString(),
+			min: round4(Number(r.min)),
+			median: round4(Number(r.median)),
+			max: round4(Number(r.max)),
+			n: Number(r.n)
+		});
+	}
+	return {
+		gpu: q.gpu,
+		from,
+		to,
+		bucket: bucket.key,
+		bucketSeconds: bucket.seconds,
+		resolution,
+		archiveBucket: archiveBucket.key,
+		series
+	};
+}
+
+const CSV_HEADER =
+	'gpu,provider,pricing,cloud,source,t,min_usd_per_gpu_hour,median_usd_per_gpu_hour,max_usd_per_gpu_hour,n';
+
+/** The same data as CSV, one row per point. Fields are slugs, enums, ISO times and numbers: nothing to quote. */
+export function historyToCsv(h: HistoryResult): string {
+	const lines = [CSV_HEADER];
+	for (const s of h.series) {
+		for (const p of s.points) {
+			lines.push(
+				[h.gpu, s.provider, s.pricing, s.cloud, s.source, p.t, p.min, p.median, p.max, p.n].join(',')
+			);
+		}
+	}
+	return lines.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The GPU page's history section
+// ---------------------------------------------------------------------------------------------------
+
+export const RANGES = [
+	{ key: '7d', label: '7 days', days: 7 },
+	{ key: '30d', label: '30 days', days: 30 },
+	{ key: '90d', label: '90 days', days: 90 },
+	{ key: '1y', label: '1 year', days: 365 },
+	{ key: 'all', label: 'All', days: null }
+] as const;
+export type RangeKey = (typeof RANGES)[number]['key'];
+/**
+ * A year by default: it still holds the bundled archive (2026-05-08 … 2026-07-20) next to the live
+ * points for the app's first months, and reads day points (≤ 366 per series).
+ */
+export const DEFAULT_RANGE: RangeKey = '1y';
+
+export function parseRange(v: string | null): RangeKey {
+	return (RANGES.find((r) => r.key === v)?.key ?? DEFAULT_RANGE) as RangeKey;
+}
+
+export interface GpuHistory extends HistoryResult {
+	range: RangeKey;
+	/** newest stored point of each source for this GPU (any range), ISO — to say what "now" the data means */
+	newestLive: string | null;
+	newestArchive: string | null;
+	oldestArchive: string | null;
+}
+
+/** Loader of the history part of /gpus/[slug]. */
+export async function loadGpuHistory(
+	db: Db,
+	gpu: string,
+	range: RangeKey,
+	now: Date = new Date()
+): Promise<GpuHistory> {
+	const r = RANGES.find((x) => x.key === range)!;
+	const from = r.days === null ? undefined : new Date(now.getTime() - r.days * DAY_MS);
+	const [result, extent] = await Promise.all([
+		queryHistory(db, { gpu, from, to: now }, now),
+		rows<{ source: string; first: number; last: number }>(
+			db,
+			sql`select source, extract(epoch from min(t))::float8 * 1000 as first, extract(epoch from max(t))::float8 * 1000 as last
+			    from price_history where gpu = ${gpu} and resolution = 'day' group by source`
+		)
+	]);
+	const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(Number(ms)).toISOString());
+	const live = extent.find((e) => e.source === 'live');
+	const archive = extent.find((e) => e.source === 'archive');
+	return {
+		...result,
+		range,
+		newestLive: iso(live?.last),
+		newestArchive: iso(archive?.last),
+		oldestArchive: iso(archive?.first)
+	};
+}

@@ -1,0 +1,36 @@
+import { error, json } from '@sveltejs/kit';
+import { getApp } from '$lib/server/app';
+import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
+import { historyQuerySchema, historyToCsv, queryHistory } from '$lib/server/history';
+import type { RequestHandler } from './$types';
+
+/** GET /api/history?gpu=SLUG[&provider=&pricing=&cloud=&source=&from=&to=&bucket=&format=csv] */
+export const GET: RequestHandler = async ({ url }) => {
+	const parsed = historyQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		error(400, `${String(issue.path[0] ?? 'query')}: ${issue.message}`);
+	}
+	const result = await queryHistory(getApp().database.db, parsed.data);
+	const hasArchive = result.series.some((s) => s.source === 'archive');
+	const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+	// Archived points keep their attribution wherever they are shipped (archive/README.md).
+	if (hasArchive) headers['X-Data-Attribution'] = `${ARCHIVE_ATTRIBUTION} ${ARCHIVE_ATTRIBUTION_URL}`;
+	if (parsed.data.format === 'csv') {
+		return new Response(historyToCsv(result), {
+			headers: {
+				...headers,
+				'Content-Type': 'text/csv; charset=utf-8',
+				'Content-Disposition': `attachment; filename="history-${result.gpu}.csv"`
+			}
+		});
+	}
+	return json(
+		hasArchive
+			? { ...result, attribution: { text: ARCHIVE_ATTRIBUTION, url: ARCHIVE_ATTRIBUTION_URL } }
+			: result,
+		{
+			headers
+		}
+	);
+};

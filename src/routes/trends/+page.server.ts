@@ -1,0 +1,13 @@
+import { getApp } from '$lib/server/app';
+import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
+import { loadTrends } from '$lib/server/trends';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => {
+	const trends = await loadTrends(getApp().database.db);
+	return {
+		trends,
+		now: new Date().toISOString(),
+		attribution: { text: ARCHIVE_ATTRIBUTION, url: ARCHIVE_ATTRIBUTION_URL }
+	};
+};
