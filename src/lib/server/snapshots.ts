@@ -118,7 +118,7 @@ export function aggregateOffers(offers: NormalizedOffer[], key: GroupKey): Price
 }
 
 /** A text[] parameter of one field of each row (see insertOffersSql for why text). */
-function textArray<T>(items: T[], f: (x: T) => string | number | boolean | null | undefined): SQL {
+function textArray<T>(items: T[], f: (x: T) => string | number | boolean | null | undefined) {
 	return sql.param(
 		items.map((x) => {
 			const v = f(x);
