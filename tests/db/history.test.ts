@@ -177,8 +177,16 @@ describe.each(ENGINES)('history on %s', (engine) => {
 			sql`select count(*)::int as n from price_history where resolution = 'hour'`
 		);
 
+		const partSize = (name: string) => count(sql`select pg_total_relation_size(${name}::regclass)::int as n`);
+		const octoberBefore = await partSize('price_history_2026_10');
+
 		const res = await applyRetention(database, NOW);
 		expect(res.pollPointsDeleted).toBe(2 * (POLLS - POLL_RETENTION_DAYS * 144));
+		// Months wholly before the 14-day poll cutoff (2026-11-13) are rewritten once, so the space of
+		// their deleted poll points is returned instead of lingering as dead rows.
+		expect(res.historyPartitionsCompacted).toContain('price_history_2026_10');
+		expect(res.historyPartitionsCompacted).not.toContain('price_history_2026_11');
+		expect(await partSize('price_history_2026_10')).toBeLessThan(octoberBefore / 3);
 		// Every monthly partition that ends before the 7-day cutoff (2026-11-20): 2025-11 … 2026-10.
 		expect(res.aggregatePartitionsDropped).toHaveLength(12);
 		expect(res.aggregatePartitionsDropped[0]).toBe('price_aggregates_2025_11');
@@ -192,8 +200,11 @@ describe.each(ENGINES)('history on %s', (engine) => {
 		expect(await count(sql`select count(*)::int as n from price_history where resolution = 'hour'`)).toBe(
 			hourBefore
 		);
-		// Nothing more to delete on the next run; ranges still answer (from hour points where polls are gone).
-		expect((await applyRetention(database, NOW)).pollPointsDeleted).toBe(0);
+		// Nothing more to delete or compact on the next run; ranges still answer (from hour points where
+		// polls are gone).
+		const again = await applyRetention(database, NOW);
+		expect(again.pollPointsDeleted).toBe(0);
+		expect(again.historyPartitionsCompacted).toEqual([]);
 		const old20 = await queryHistory(
 			database.db,
 			{ gpu: 'h100-sxm', from: new Date(NOW.getTime() - 20 * DAY), to: new Date(NOW.getTime() - 19 * DAY) },

@@ -132,6 +132,8 @@ export interface RetentionResult {
 	aggregatePartitionsDropped: string[];
 	aggregateRowsDeleted: number;
 	vacuumed: boolean;
+	/** price_history partitions rewritten (VACUUM FULL) once all their poll points were gone */
+	historyPartitionsCompacted: string[];
 }
 
 /**
@@ -146,7 +148,7 @@ export async function applyRetention(database: Database, now: Date): Promise<Ret
 	const db = database.db;
 	const pollCutoff = new Date(now.getTime() - POLL_RETENTION_DAYS * DAY_MS);
 	const aggCutoff = new Date(now.getTime() - AGGREGATE_RETENTION_DAYS * DAY_MS);
-	const prev = await rows<{ value: { pollCutoff?: string; aggregateCutoff?: string } }>(
+	const prev = await rows<{ value: { pollCutoff?: string; aggregateCutoff?: string; compacted?: string[] } }>(
 		db,
 		sql`select value from meta where key = ${RETENTION_META_KEY}`
 	);
@@ -177,10 +179,24 @@ export async function applyRetention(database: Database, now: Date): Promise<Ret
 		               returning 1)
 		    select count(*)::int as n from d`
 	);
+	// A month of poll points is most of a price_history partition's size, and deleting rows frees space
+	// only for new rows of the same partition — which never come, as new points go to the current month.
+	// So once a month lies wholly before the poll cutoff, rewrite its partition once (VACUUM FULL: only
+	// its hour/day points remain, ~1/7 of the rows; a second or so, blocking reads of that month).
+	const compacted = new Set(prev[0]?.value?.compacted ?? []);
+	const historyPartitionsCompacted: string[] = [];
+	for (const name of await partitionsEndingBefore(db, 'price_history', pollCutoff)) {
+		if (compacted.has(name)) continue;
+		// The name comes from pg_class and matches price_history_YYYY_MM (partitionsEndingBefore).
+		await db.execute(sql.raw(`vacuum full "${name}"`));
+		compacted.add(name);
+		historyPartitionsCompacted.push(name);
+	}
 	const value = {
 		pollCutoff: pollCutoff.toISOString(),
 		aggregateCutoff: aggCutoff.toISOString(),
-		ranAt: now.toISOString()
+		ranAt: now.toISOString(),
+		compacted: [...compacted].sort()
 	};
 	await db.execute(
 		sql`insert into meta (key, value, updated_at) values (${RETENTION_META_KEY}, ${JSON.stringify(value)}::jsonb, now())
@@ -193,7 +209,13 @@ export async function applyRetention(database: Database, now: Date): Promise<Ret
 		await db.execute(sql`vacuum price_history, price_aggregates`);
 		vacuumed = true;
 	}
-	return { pollPointsDeleted, aggregatePartitionsDropped: dropped, aggregateRowsDeleted, vacuumed };
+	return {
+		pollPointsDeleted,
+		aggregatePartitionsDropped: dropped,
+		aggregateRowsDeleted,
+		vacuumed,
+		historyPartitionsCompacted
+	};
 }
 
 /** The rollup window after a poll: the last two hours, so a poll landing just after the hour also closes the previous one. */
