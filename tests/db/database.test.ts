@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/lib/server/db/index.ts';
 import { schema } from '../../src/lib/server/db/index.ts';
-import { ensureMonthlyPartitions, partitionsEndingBefore } from '../../src/lib/server/db/partitions.ts';
+import { ensurePartitions, partitionsEndingBefore } from '../../src/lib/server/db/partitions.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 
 describe.each(ENGINES)('database on %s', (engine) => {
@@ -38,7 +38,7 @@ describe.each(ENGINES)('database on %s', (engine) => {
 
 	it('partitions the time-series tables by month and routes rows to the right partition', async () => {
 		const t = new Date('2031-03-15T12:00:00Z');
-		await ensureMonthlyPartitions(database.db, t, t);
+		await ensurePartitions(database.db, t, t);
 		await database.db.insert(schema.priceHistory).values({
 			gpu: 'h100-sxm',
 			resolution: 'day',
@@ -77,7 +77,7 @@ describe.each(ENGINES)('database on %s', (engine) => {
 			maxUsd: 1,
 			n: 1
 		});
-		await ensureMonthlyPartitions(database.db, t, t);
+		await ensurePartitions(database.db, t, t);
 		const [row] = await rows<{ part: string; n: number }>(
 			database.db,
 			sql`select tableoid::regclass::text as part, count(*) over ()::int as n from price_history where t = ${t.toISOString()}::timestamptz`

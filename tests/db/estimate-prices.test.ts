@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/lib/server/db/index.ts';
-import { ensureMonthlyPartitions } from '../../src/lib/server/db/partitions.ts';
+import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
 import {
 	readArchiveReferences,
 	readCurrentOffers,
@@ -92,7 +92,7 @@ describe.each(ENGINES)('estimator prices on %s', (engine) => {
 				cloud: 'secure'
 			})
 		]);
-		await ensureMonthlyPartitions(db, new Date('2026-05-01T00:00:00Z'), new Date('2026-07-31T00:00:00Z'));
+		await ensurePartitions(db, new Date('2026-05-01T00:00:00Z'), new Date('2026-07-31T00:00:00Z'));
 		const day = (i: number) => new Date(Date.UTC(2026, 5, 1 + i)); // 2026-06-01 + i
 		const history: (typeof schema.priceHistory.$inferInsert)[] = [];
 		for (let i = 0; i < 50; i++) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArchive } from '../../src/lib/server/archive.ts';
 import { TRACKER_HEADER } from '../../src/lib/server/archive-parse.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { ensureMonthlyPartitions } from '../../src/lib/server/db/partitions.ts';
+import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
 import {
 	applyRetention,
 	MAX_POINTS_PER_SERIES,
@@ -57,7 +57,7 @@ describe.each(ENGINES)('history on %s', (engine) => {
 
 	beforeAll(async () => {
 		database = await createTestDatabase(engine);
-		await ensureMonthlyPartitions(database.db, START, NOW);
+		await ensurePartitions(database.db, START, NOW);
 		await database.db.execute(sql`
 			insert into price_history (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
 			select 'h100-sxm', 'poll', s.provider, s.pricing, s.cloud, 'live',
@@ -169,10 +169,12 @@ describe.each(ENGINES)('history on %s', (engine) => {
 		) => sql`insert into price_aggregates (snapshot_id, observed_at, provider, gpu, gpu_count, pricing, cloud, region, min_usd, median_usd, max_usd, n, available_n)
 			values (1, ${t.toISOString()}::timestamptz, 'vastai', 'h100-sxm', 1, 'on_demand', '', 'US', 1, 1, 1, 1, 1)`;
 		const old = new Date(NOW.getTime() - 60 * DAY);
-		const recentButExpired = new Date(NOW.getTime() - 8 * DAY);
+		const recentButExpired = new Date(NOW.getTime() - 3 * DAY - 3_600_000);
 		const fresh = new Date(NOW.getTime() - DAY);
-		await ensureMonthlyPartitions(database.db, old, NOW, ['price_aggregates']);
+		await ensurePartitions(database.db, old, NOW, ['price_aggregates']);
 		for (const t of [old, recentButExpired, fresh]) await database.db.execute(agg(t));
+		// A row of a day that had no partition sits in the default partition: deleted row by row.
+		await database.db.execute(agg(new Date(START.getTime() - 30 * DAY)));
 		const hourBefore = await count(
 			sql`select count(*)::int as n from price_history where resolution = 'hour'`
 		);
@@ -187,10 +189,20 @@ describe.each(ENGINES)('history on %s', (engine) => {
 		expect(res.historyPartitionsCompacted).toContain('price_history_2026_10');
 		expect(res.historyPartitionsCompacted).not.toContain('price_history_2026_11');
 		expect(await partSize('price_history_2026_10')).toBeLessThan(octoberBefore / 3);
-		// Every monthly partition that ends before the 7-day cutoff (2026-11-20): 2025-11 … 2026-10.
-		expect(res.aggregatePartitionsDropped).toHaveLength(12);
-		expect(res.aggregatePartitionsDropped[0]).toBe('price_aggregates_2025_11');
-		expect(res.aggregatePartitionsDropped.at(-1)).toBe('price_aggregates_2026_10');
+		// Every daily partition that ends before the 3-day cutoff (2026-11-24) is dropped, none after it.
+		expect(res.aggregatePartitionsDropped).toContain('price_aggregates_2026_09_28');
+		expect(res.aggregatePartitionsDropped.at(-1)).toBe('price_aggregates_2026_11_23');
+		const left = await rows<{ name: string }>(
+			database.db,
+			sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+			    join pg_class p on p.oid = i.inhparent where p.relname = 'price_aggregates' order by 1`
+		);
+		expect(left.map((r) => r.name)).toEqual(
+			expect.arrayContaining(['price_aggregates_2026_11_24', 'price_aggregates_2026_11_26'])
+		);
+		expect(
+			left.filter((r) => r.name !== 'price_aggregates_default' && r.name < 'price_aggregates_2026_11_24')
+		).toEqual([]);
 		expect(res.aggregateRowsDeleted).toBe(1);
 		expect(res.vacuumed).toBe(engine === 'pglite');
 		expect(await count(sql`select count(*)::int as n from price_aggregates`)).toBe(1);

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMonthlyPartitions } from '../../src/lib/server/db/partitions.ts';
+import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
 import { loadTrends, type Trends } from '../../src/lib/server/trends.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 
@@ -56,7 +56,7 @@ describe.each(ENGINES)('trends on %s', (engine) => {
 	let trends: Trends;
 	beforeAll(async () => {
 		database = await createTestDatabase(engine);
-		await ensureMonthlyPartitions(database.db, new Date(ARCHIVE_END - 40 * DAY), new Date(LIVE_END), [
+		await ensurePartitions(database.db, new Date(ARCHIVE_END - 40 * DAY), new Date(LIVE_END), [
 			'price_history'
 		]);
 		const points = [

@@ -4,7 +4,7 @@
  * ignored, and archived daily medians. Written through drizzle into a real database.
  */
 import { schema, type Db } from '../../src/lib/server/db/index.ts';
-import { ensureMonthlyPartitions } from '../../src/lib/server/db/partitions.ts';
+import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
 
 export interface SeededOffer {
 	provider: string;
@@ -73,7 +73,7 @@ export async function seedPrices(db: Db, now = new Date()): Promise<void> {
 			row(old, { provider: 'vastai', gpu: 'rtx-4090', gpuCount: 1, pricePerGpuHourUsd: STALE_PRICE }, 999),
 			...SEEDED_OFFERS.map((o, i) => row(ids[o.provider]!, o, i))
 		]);
-	await ensureMonthlyPartitions(db, new Date('2026-06-01T00:00:00Z'), new Date('2026-07-31T00:00:00Z'));
+	await ensurePartitions(db, new Date('2026-06-01T00:00:00Z'), new Date('2026-07-31T00:00:00Z'));
 	const history: (typeof schema.priceHistory.$inferInsert)[] = [];
 	for (const [gpu, median] of Object.entries(ARCHIVE_MEDIANS)) {
 		for (let i = 0; i < 40; i++) {

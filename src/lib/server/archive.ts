@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { StartHook } from './app.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
-import { ensureMonthlyPartitions } from './db/partitions.ts';
+import { ensurePartitions } from './db/partitions.ts';
 import { parseArchive, type ArchiveFormat, type ArchiveObservation } from './archive-parse.ts';
 
 export { ARCHIVE_FORMATS, type ArchiveFormat } from './archive-parse.ts';
@@ -122,7 +122,7 @@ export async function importArchive(db: Db, opts: ImportOptions): Promise<Import
 	const times = obs.map((o) => Date.parse(o.t));
 	const first = times.length ? new Date(Math.min(...times)) : null;
 	const last = times.length ? new Date(Math.max(...times)) : null;
-	if (first && last) await ensureMonthlyPartitions(db, first, last, ['price_history']);
+	if (first && last) await ensurePartitions(db, first, last, ['price_history']);
 
 	let imported = 0;
 	let importId = 0;
@@ -282,7 +282,7 @@ async function insertObservations(db: Db, importId: number, obs: ArchiveObservat
  * Third-party rows (THIRD_PARTY_SOURCE_HOSTS) are left out. Returns the points written.
  */
 export async function rollupArchive(db: Db, from: Date, to: Date): Promise<number> {
-	await ensureMonthlyPartitions(db, from, to, ['price_history']);
+	await ensurePartitions(db, from, to, ['price_history']);
 	const res = await rows<{ n: number }>(
 		db,
 		sql`with obs as (

@@ -13,22 +13,27 @@ import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
 import { BIN_ORIGIN } from './archive.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
-import { ensureMonthlyPartitions, partitionsEndingBefore } from './db/partitions.ts';
+import { ensurePartitions, partitionsEndingBefore } from './db/partitions.ts';
 
 /**
  * Retention, sized for a storage budget of ≤ 1 GB per year of 10-minute polls (52,560 polls/year).
- * Assume ~200 live series (≈30 GPUs × 3 providers × on-demand/spot × cloud split) and ~1,500 full-key
- * aggregate rows per poll (vast.ai's GPU × count × country × pricing groups); a row with its primary
- * key index costs ~150 bytes on disk.
- *  - poll points:  200 × 144/day × 14 days ≈ 0.4 M rows ≈ 60 MB, steady;
- *  - aggregates:   1,500 × 144/day × 7 days ≈ 1.5 M rows ≈ 230 MB, steady;
- *  - hour points:  200 × 8,760/year ≈ 1.75 M rows ≈ 260 MB per year (kept);
- *  - day points:   200 × 365 ≈ 73 k rows ≈ 11 MB per year (kept); the archive adds ~5 k rows.
- * ≈ 560 MB after the first year, then +270 MB per year — within the budget. A 7-day poll window would
- * be enough for the 7-day chart, 14 days leaves a week to notice and re-run a failed rollup.
+ * `npm run bench` measures it (README "Performance"); the arithmetic behind the windows, with ~200 live
+ * series (≈30 GPUs × 3 providers × on-demand/spot × cloud split), up to ~5,000 full-key aggregate rows
+ * per poll (vast.ai's GPU × box size × country × pricing × cloud groups) and ~120 bytes per row with
+ * its index share:
+ *  - poll points:  200 × 144/day × 14 days ≈ 0.4 M rows ≈ 50 MB, steady;
+ *  - aggregates:   5,000 × 144/day × 3 days ≈ 2.2 M rows ≈ 260 MB, steady (daily partitions, dropped
+ *    whole, so expired rows never linger as dead space);
+ *  - hour points:  200 × 8,760/year ≈ 1.75 M rows ≈ 210 MB per year (kept);
+ *  - day points:   200 × 365 ≈ 73 k rows ≈ 9 MB per year (kept); the archive adds ~5 k rows.
+ * A month of poll points is deleted row by row from a partition that also holds kept hour/day points;
+ * once the month lies wholly before the poll cutoff its partition is rewritten (applyRetention), so the
+ * deleted rows' space is returned. 14 days of poll points cover the 7-day chart at full resolution and
+ * leave a week to notice and re-run a failed rollup; 3 days of full-key aggregates cover "what did 8×H100
+ * in the US cost over the weekend".
  */
 export const POLL_RETENTION_DAYS = 14;
-export const AGGREGATE_RETENTION_DAYS = 7;
+export const AGGREGATE_RETENTION_DAYS = 3;
 /** Retention runs at most this often (it deletes what became older than the window since last time). */
 export const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
@@ -79,7 +84,7 @@ export async function rollupHistory(
 	to: Date
 ): Promise<{ hourPoints: number; dayPoints: number }> {
 	if (to < from) return { hourPoints: 0, dayPoints: 0 };
-	await ensureMonthlyPartitions(db, from, to, ['price_history']);
+	await ensurePartitions(db, from, to, ['price_history']);
 	const f = from.toISOString();
 	const t = to.toISOString();
 	const hour = await rows<{ n: number }>(
@@ -138,7 +143,7 @@ export interface RetentionResult {
 
 /**
  * Deletes poll points older than POLL_RETENTION_DAYS and per-poll aggregates older than
- * AGGREGATE_RETENTION_DAYS. Whole monthly partitions of price_aggregates that lie entirely before the
+ * AGGREGATE_RETENTION_DAYS. Whole daily partitions of price_aggregates that lie entirely before the
  * cutoff are dropped (cheap, returns the space at once); price_history partitions also hold the kept
  * hour/day points, so its poll points are deleted by row, only from the last run's cutoff on (so each
  * run reads a few hours of rows, not the whole history). PGlite has no autovacuum: VACUUM there after
@@ -158,7 +163,7 @@ export async function applyRetention(database: Database, now: Date): Promise<Ret
 
 	const dropped: string[] = [];
 	for (const name of await partitionsEndingBefore(db, 'price_aggregates', aggCutoff)) {
-		// The name comes from pg_class and matches price_aggregates_YYYY_MM (partitionsEndingBefore).
+		// The name comes from pg_class and matches price_aggregates_YYYY_MM_DD (partitionsEndingBefore).
 		await db.execute(sql.raw(`drop table if exists "${name}"`));
 		dropped.push(name);
 	}

@@ -6,7 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { NormalizedOffer, ProviderId } from '../../../adapters/types.ts';
 import { rows, type Db } from './db/index.ts';
-import { ensureMonthlyPartitions } from './db/partitions.ts';
+import { ensurePartitions } from './db/partitions.ts';
 
 export interface StoredSnapshot {
 	snapshotId: number;
@@ -27,7 +27,7 @@ export async function storeSnapshot(
 	offers: NormalizedOffer[]
 ): Promise<StoredSnapshot> {
 	// Partitions for this month must exist before the time-series inserts (partitions.ts).
-	await ensureMonthlyPartitions(db, observedAt, observedAt);
+	await ensurePartitions(db, observedAt, observedAt);
 	const available = offers.filter((o) => o.available).length;
 	const at = observedAt.toISOString();
 	return db.transaction(async (txRaw) => {

@@ -12,7 +12,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
-import { ensureMonthlyPartitions } from './partitions.ts';
+import { ensurePartitions } from './partitions.ts';
 import * as schema from './schema.ts';
 
 export { schema };
@@ -70,6 +70,8 @@ export function migrationsFolder(): string {
 	return found;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Advisory lock keys (64-bit space; small fixed numbers are enough for one app). */
 export const LOCK_KEYS = { migrate: 727_001, poll: 727_002, retention: 727_003, archive: 727_004 } as const;
 
@@ -77,12 +79,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 	const database = opts.url ? await openPostgres(opts.url, opts.poolMax ?? 10) : await openPglite(opts);
 	try {
 		if (opts.migrate !== false) await migrateDatabase(database);
-		const now = new Date();
-		await ensureMonthlyPartitions(
-			database.db,
-			new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)),
-			new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1))
-		);
+		// Partitions around now (writers also ensure their own before inserting).
+		const now = Date.now();
+		await ensurePartitions(database.db, new Date(now - 31 * DAY_MS), new Date(now + 62 * DAY_MS), [
+			'price_history'
+		]);
+		await ensurePartitions(database.db, new Date(now - DAY_MS), new Date(now + 2 * DAY_MS), [
+			'price_aggregates'
+		]);
 	} catch (err) {
 		await database.close().catch(() => {});
 		throw err;

@@ -1,34 +1,53 @@
 /**
- * Monthly range partitions of the time-series tables (native declarative partitioning, same SQL on
- * PGlite and on a Postgres server). Partitions are created ahead of the writes that need them; a
- * DEFAULT partition (created by the migration) catches anything else so a write never fails for
- * want of a partition. Retention drops whole partitions (cheap) — see retention in the poller.
+ * Range partitions of the time-series tables (native declarative partitioning, same SQL on PGlite and
+ * on a Postgres server). Partitions are created ahead of the writes that need them; a DEFAULT
+ * partition (created by the migration) catches anything else so a write never fails for want of a
+ * partition. Retention drops whole partitions (cheap, returns the space at once) — see history.ts.
+ *
+ * Granularity follows retention: price_aggregates (per-poll, full key: thousands of rows per poll, kept
+ * a few days) by DAY, so expired days are dropped whole and never leave deleted rows behind;
+ * price_history (series-level, hour/day points kept for good) by MONTH.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './index.ts';
 import { rows } from './index.ts';
 
-/** The partitioned tables and their partition key. */
-export const PARTITIONED = { price_aggregates: 'observed_at', price_history: 't' } as const;
+/** The partitioned tables, their partition key and partition size. */
+export const PARTITIONED = {
+	price_aggregates: { key: 'observed_at', by: 'day' },
+	price_history: { key: 't', by: 'month' }
+} as const;
 export type PartitionedTable = keyof typeof PARTITIONED;
 
 /** Partitions known to exist, per database handle. */
 const createdByDb = new WeakMap<Db, Set<string>>();
 
-function monthStart(d: Date): Date {
-	return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+type Unit = 'day' | 'month';
+
+function unitStart(d: Date, by: Unit): Date {
+	return by === 'day'
+		? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()))
+		: new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
 }
 
-function partitionName(table: PartitionedTable, month: Date): string {
-	const m = String(month.getUTCMonth() + 1).padStart(2, '0');
-	return `${table}_${month.getUTCFullYear()}_${m}`;
+function nextUnit(d: Date, by: Unit): Date {
+	return by === 'day'
+		? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1))
+		: new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+}
+
+/** price_history_2026_11 (month), price_aggregates_2026_11_27 (day) */
+function partitionName(table: PartitionedTable, start: Date): string {
+	const m = String(start.getUTCMonth() + 1).padStart(2, '0');
+	const base = `${table}_${start.getUTCFullYear()}_${m}`;
+	return PARTITIONED[table].by === 'day' ? `${base}_${String(start.getUTCDate()).padStart(2, '0')}` : base;
 }
 
 /**
- * Ensures a partition exists for every month touching [from, to] in each partitioned table.
+ * Ensures a partition exists for every month (or day) touching [from, to] in each partitioned table.
  * Idempotent and safe to race (another instance creating the same partition is fine).
  */
-export async function ensureMonthlyPartitions(
+export async function ensurePartitions(
 	db: Db,
 	from: Date,
 	to: Date,
@@ -38,14 +57,11 @@ export async function ensureMonthlyPartitions(
 	let created = createdByDb.get(db);
 	if (!created) createdByDb.set(db, (created = new Set()));
 	for (const table of tables) {
-		for (
-			let m = monthStart(from);
-			m <= to;
-			m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))
-		) {
+		const by = PARTITIONED[table].by;
+		for (let m = unitStart(from, by); m <= to; m = nextUnit(m, by)) {
 			const name = partitionName(table, m);
 			if (created.has(name)) continue;
-			const next = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1));
+			const next = nextUnit(m, by);
 			const exists = await rows<{ n: number }>(
 				db,
 				sql`select count(*)::int as n from pg_class where relname = ${name}`
@@ -82,7 +98,7 @@ async function createPartition(db: Db, table: PartitionedTable, name: string, fr
 
 /** Rows of that month already in the default partition: move them into a new monthly partition. */
 async function movePartitionFromDefault(db: Db, table: PartitionedTable, name: string, from: Date, to: Date) {
-	const key = PARTITIONED[table];
+	const key = PARTITIONED[table].key;
 	const f = from.toISOString();
 	const t = to.toISOString();
 	await db.transaction(async (tx) => {
@@ -101,7 +117,7 @@ async function movePartitionFromDefault(db: Db, table: PartitionedTable, name: s
 	});
 }
 
-/** Monthly partitions of a table whose whole range ends before `before` (candidates for dropping). */
+/** Partitions of a table whose whole range ends before `before` (candidates for dropping), oldest first. */
 export async function partitionsEndingBefore(
 	db: Db,
 	table: PartitionedTable,
@@ -117,9 +133,11 @@ export async function partitionsEndingBefore(
 	return list
 		.map((r) => r.name)
 		.filter((name) => {
-			const m = /_(\d{4})_(\d{2})$/.exec(name);
+			const m = /_(\d{4})_(\d{2})(?:_(\d{2}))?$/.exec(name);
 			if (!m) return false;
-			const end = new Date(Date.UTC(Number(m[1]), Number(m[2]), 1));
+			const end = m[3]
+				? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1))
+				: new Date(Date.UTC(Number(m[1]), Number(m[2]), 1));
 			return end <= before;
 		})
 		.sort();
