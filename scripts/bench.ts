@@ -1,0 +1,504 @@
+/**
+ * `npm run bench`: the performance targets of the dashboard, measured on this machine.
+ * PGlite by default (a fresh data directory under .bench/); a Postgres server when DATABASE_URL is set
+ * (a throwaway database `bench_<time>` is created on it and dropped afterwards).
+ *
+ *  ingest   parse + normalize + store one 10,000-offer vast.ai answer, against a bare bulk insert of
+ *           the same normalized rows into the same database (ratio = ms / baselineMs); median of runs.
+ *  history  GET /api/history for a 1-year range of one GPU, over HTTP against the built server, after
+ *           a simulated year of 10-minute polls of all three providers (p95 of sequential requests).
+ *  compare  the server-rendered `/` over the same data (p95).
+ *  storage  database growth over that year, measured with pg_database_size (not estimated).
+ *  pages    gzipped JavaScript each page loads in Chromium.
+ * Prints a table, then one JSON object as the last line of stdout.
+ *
+ * The simulated year runs week by week the way the app does it: poll points for every series of the
+ * three providers (series and prices seeded from the recorded payloads and the archive), the app's own
+ * rollup into hour/day points, the app's own retention at the end of each week. Per-poll full-key
+ * aggregates are generated for the days their retention keeps (3); older days' partitions are dropped
+ * whole by retention, which returns their files entirely, so generating them first would change the
+ * running time of the bench, not its storage figure.
+ */
+import './lib/node-version.ts';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { parseLambda } from '../adapters/lambda.ts';
+import { parseRunpod } from '../adapters/runpod.ts';
+import type { NormalizedOffer, ProviderId } from '../adapters/types.ts';
+import { parseVastai } from '../adapters/vastai.ts';
+import { importArchive, BUNDLED_ARCHIVE_FILE } from '../src/lib/server/archive.ts';
+import { openDatabase, rows, type Database, type Db } from '../src/lib/server/db/index.ts';
+import { ensurePartitions } from '../src/lib/server/db/partitions.ts';
+import { applyRetention, rollupHistory, AGGREGATE_RETENTION_DAYS } from '../src/lib/server/history.ts';
+import {
+	aggregateOffers,
+	insertOffersSql,
+	storeSnapshot,
+	type PriceAggregate
+} from '../src/lib/server/snapshots.ts';
+import { ensureBuild, ROOT } from './lib/build.ts';
+import { readArchive, vastAnswer, vastMarket } from './lib/bench-data.ts';
+
+const TARGETS = { ingestRatio: 1.5, historyP95Ms: 50, compareP95Ms: 50, bytesPerYear: 1e9, pageJsKbGz: 150 };
+const DAY_MS = 86_400_000;
+const POLL_MS = 10 * 60_000;
+const INGEST_OFFERS = 10_000;
+const INGEST_RUNS = 5;
+const HTTP_WARMUP = 15;
+const HTTP_RUNS = 100;
+const HISTORY_GPU = 'h100-sxm';
+const PAGES = { '/': '/', '/gpus/[slug]': `/gpus/${HISTORY_GPU}`, '/estimate': '/estimate' } as const;
+
+const log = (line: string) => process.stderr.write(line + '\n');
+const fixture = (name: string) =>
+	JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/providers', name), 'utf8'));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
+
+// ---------------------------------------------------------------------------------------------------
+// The database under test
+// ---------------------------------------------------------------------------------------------------
+
+interface BenchDb {
+	engine: 'pglite' | 'postgres';
+	open(): Promise<Database>;
+	/** env for the server process */
+	serverEnv: Record<string, string>;
+	cleanup(): Promise<void>;
+}
+
+async function benchDatabase(): Promise<BenchDb> {
+	const adminUrl = process.env.DATABASE_URL;
+	if (!adminUrl) {
+		mkdirSync(join(ROOT, '.bench'), { recursive: true });
+		const dataDir = mkdtempSync(join(ROOT, '.bench', 'pglite-'));
+		return {
+			engine: 'pglite',
+			open: () => openDatabase({ dataDir }),
+			serverEnv: { DATA_DIR: dataDir },
+			cleanup: async () => rmSync(dataDir, { recursive: true, force: true })
+		};
+	}
+	const name = `bench_${Date.now().toString(36)}`;
+	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database "${name}"`);
+	await admin.end();
+	const u = new URL(adminUrl);
+	u.pathname = '/' + name;
+	const url = u.toString();
+	return {
+		engine: 'postgres',
+		open: () => openDatabase({ url, poolMax: 4 }),
+		serverEnv: { DATABASE_URL: url },
+		cleanup: async () => {
+			const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+			await a.unsafe(`drop database if exists "${name}" with (force)`);
+			await a.end();
+		}
+	};
+}
+
+async function databaseBytes(db: Db): Promise<number> {
+	const [r] = await rows<{ b: number }>(db, sql`select pg_database_size(current_database())::float8 as b`);
+	return Number(r!.b);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ingest
+// ---------------------------------------------------------------------------------------------------
+
+async function benchIngest(database: Database, answerText: string) {
+	const db = database.db;
+	const at = () => new Date();
+	const full = async () => {
+		const t0 = performance.now();
+		const parsed = parseVastai(JSON.parse(answerText), at());
+		const t1 = performance.now();
+		await storeSnapshot(db, 'vastai', null, at(), parsed.offers);
+		const t2 = performance.now();
+		return { ms: t2 - t0, parseMs: t1 - t0, storeMs: t2 - t1, offers: parsed.offers };
+	};
+	// The baseline: the same normalized rows, one bare bulk insert, nothing else (removed untimed after).
+	const baseline = async (offers: NormalizedOffer[]) => {
+		const t0 = performance.now();
+		await db.transaction(async (tx) => {
+			await tx.execute(insertOffersSql(-1, 'vastai', at().toISOString(), offers));
+		});
+		const ms = performance.now() - t0;
+		await db.execute(sql`delete from offers where snapshot_id = -1`);
+		return ms;
+	};
+	// Warm-up (JIT, caches) and a first snapshot, so every measured store replaces a full one as in use.
+	const warm = await full();
+	await baseline(warm.offers);
+	const fulls: number[] = [];
+	const parses: number[] = [];
+	const stores: number[] = [];
+	const bases: number[] = [];
+	for (let i = 0; i < INGEST_RUNS; i++) {
+		const f = await full();
+		fulls.push(f.ms);
+		parses.push(f.parseMs);
+		stores.push(f.storeMs);
+		bases.push(await baseline(f.offers));
+	}
+	const ms = median(fulls);
+	const baselineMs = median(bases);
+	return {
+		offers: INGEST_OFFERS,
+		normalizedOffers: warm.offers.length,
+		ms: Math.round(ms),
+		baselineMs: Math.round(baselineMs),
+		ratio: +(ms / baselineMs).toFixed(2),
+		parseMs: Math.round(median(parses)),
+		storeMs: Math.round(median(stores))
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A simulated year
+// ---------------------------------------------------------------------------------------------------
+
+interface Series extends PriceAggregate {
+	provider: ProviderId;
+}
+
+/** Every series and full-key group the three providers' answers make, with their current prices. */
+function marketShape(vastOffers: NormalizedOffer[]) {
+	const now = new Date();
+	const runpod = parseRunpod(fixture('runpod-v2-catalog-gpus-real.json'), now).offers;
+	const runpodGql = parseRunpod(fixture('runpod-gputypes-real-2026-08-25.json'), now).offers;
+	const lambda = parseLambda(fixture('lambda-instance-types-live-shape-2026-08-15.json'), now).offers;
+	const byProvider: [ProviderId, NormalizedOffer[]][] = [
+		['vastai', vastOffers],
+		['runpod', [...runpod, ...runpodGql]],
+		['lambda', lambda]
+	];
+	const series: Series[] = [];
+	const groups: Series[] = [];
+	for (const [provider, offers] of byProvider) {
+		for (const a of aggregateOffers(offers, (o) => `${o.gpu}|${o.pricing}|${o.cloud ?? ''}`))
+			series.push({ ...a, provider });
+		for (const a of aggregateOffers(
+			offers,
+			(o) => `${o.gpu}|${o.gpuCount}|${o.pricing}|${o.cloud ?? ''}|${o.region}`
+		))
+			groups.push({ ...a, provider });
+	}
+	return { series, groups, current: byProvider };
+}
+
+/** text[] parameters of one field of each item. */
+function col<T>(items: T[], f: (x: T) => string | number) {
+	return sql.param(items.map((x) => String(f(x))));
+}
+
+/** Poll points of every series at every 10-minute poll in [from, to), prices moving smoothly. */
+async function insertPollPoints(db: Db, series: Series[], from: Date, to: Date) {
+	await db.execute(sql`
+		insert into price_history (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
+		select s.gpu, 'poll', s.provider, s.pricing, s.cloud, 'live', ts,
+		       s.mn::float8 * x.f, s.md::float8 * x.f, s.mx::float8 * x.f, s.n::int, s.av::int
+		from unnest(${col(series, (s) => s.gpu)}::text[], ${col(series, (s) => s.provider)}::text[],
+		            ${col(series, (s) => s.pricing)}::text[], ${col(series, (s) => s.cloud)}::text[],
+		            ${col(series, (s) => s.minUsd)}::text[], ${col(series, (s) => s.medianUsd)}::text[],
+		            ${col(series, (s) => s.maxUsd)}::text[], ${col(series, (s) => s.n)}::text[],
+		            ${col(series, (s) => s.availableN)}::text[], ${sql.param(series.map((_s, i) => String((i * 2.399) % 6.283)))}::text[])
+		     as s(gpu, provider, pricing, cloud, mn, md, mx, n, av, phase)
+		cross join generate_series(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz - interval '1 second', interval '10 minutes') as ts
+		cross join lateral (select 1 + 0.08 * sin(extract(epoch from ts) / 96257.0 + s.phase::float8)
+		                          + 0.02 * (random() - 0.5) as f) x
+		on conflict do nothing`);
+}
+
+/** Full-key per-poll aggregates for every poll in [from, to). */
+async function insertAggregates(db: Db, groups: Series[], from: Date, to: Date) {
+	await db.execute(sql`
+		insert into price_aggregates (snapshot_id, observed_at, provider, gpu, gpu_count, pricing, cloud, region,
+		                              min_usd, median_usd, max_usd, n, available_n)
+		select (extract(epoch from ts) / 600)::bigint, ts, g.provider, g.gpu, g.gc::smallint, g.pricing, g.cloud, g.region,
+		       g.mn::float8, g.md::float8, g.mx::float8, g.n::int, g.av::int
+		from unnest(${col(groups, (g) => g.provider)}::text[], ${col(groups, (g) => g.gpu)}::text[],
+		            ${col(groups, (g) => g.gpuCount)}::text[], ${col(groups, (g) => g.pricing)}::text[],
+		            ${col(groups, (g) => g.cloud)}::text[], ${col(groups, (g) => g.region)}::text[],
+		            ${col(groups, (g) => g.minUsd)}::text[], ${col(groups, (g) => g.medianUsd)}::text[],
+		            ${col(groups, (g) => g.maxUsd)}::text[], ${col(groups, (g) => g.n)}::text[],
+		            ${col(groups, (g) => g.availableN)}::text[])
+		     as g(provider, gpu, gc, pricing, cloud, region, mn, md, mx, n, av)
+		cross join generate_series(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz - interval '1 second', interval '10 minutes') as ts`);
+}
+
+async function simulateYear(database: Database, shape: ReturnType<typeof marketShape>, now: Date) {
+	const db = database.db;
+	const start = new Date(Math.floor((now.getTime() - 365 * DAY_MS) / POLL_MS) * POLL_MS);
+	await db.execute(sql`select setseed(0.42)`);
+	let polls = 0;
+	let weeks = 0;
+	for (let from = start; from < now;) {
+		const to = new Date(Math.min(from.getTime() + 7 * DAY_MS, now.getTime()));
+		await ensurePartitions(db, from, to, ['price_history']);
+		await insertPollPoints(db, shape.series, from, to);
+		await rollupHistory(db, from, to);
+		await applyRetention(database, to);
+		polls += Math.round((to.getTime() - from.getTime()) / POLL_MS);
+		from = to;
+		if (++weeks % 8 === 0) log(`  … simulated up to ${to.toISOString().slice(0, 10)}`);
+	}
+	const aggFrom = new Date(now.getTime() - AGGREGATE_RETENTION_DAYS * DAY_MS);
+	await ensurePartitions(db, aggFrom, now, ['price_aggregates']);
+	await insertAggregates(db, shape.groups, new Date(Math.ceil(aggFrom.getTime() / POLL_MS) * POLL_MS), now);
+	// The current snapshot of each provider, as the last poll leaves it.
+	for (const [provider, offers] of shape.current) await storeSnapshot(db, provider, null, now, offers);
+	await rollupHistory(db, new Date(now.getTime() - 2 * 3_600_000), now);
+	await applyRetention(database, now);
+	if (database.engine === 'postgres') await db.execute(sql`vacuum analyze`);
+	else await db.execute(sql`analyze`);
+	return { polls, series: shape.series.length, aggregateGroups: shape.groups.length };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP and browser
+// ---------------------------------------------------------------------------------------------------
+
+async function timeRequests(url: string) {
+	for (let i = 0; i < HTTP_WARMUP; i++) await (await fetch(url)).arrayBuffer();
+	const times: number[] = [];
+	let bytes = 0;
+	for (let i = 0; i < HTTP_RUNS; i++) {
+		const t0 = performance.now();
+		const res = await fetch(url);
+		const body = await res.arrayBuffer();
+		times.push(performance.now() - t0);
+		if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+		bytes = body.byteLength;
+	}
+	return { p95Ms: +p95(times).toFixed(1), medianMs: +median(times).toFixed(1), bytes };
+}
+
+async function pageScripts(baseUrl: string): Promise<Record<string, number> | { skipped: string }> {
+	const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+	const { existsSync } = await import('node:fs');
+	if (!existsSync(executablePath)) return { skipped: `no Chromium at ${executablePath}` };
+	const { chromium } = await import('@playwright/test');
+	const browser = await chromium.launch({ executablePath, args: ['--disable-gpu'] });
+	const out: Record<string, number> = {};
+	try {
+		for (const [name, path] of Object.entries(PAGES)) {
+			const page = await browser.newPage();
+			const scripts = new Map<string, Promise<Buffer>>();
+			page.on('response', (r) => {
+				if (r.request().resourceType() === 'script' || /\.m?js(\?|$)/.test(r.url()))
+					scripts.set(r.url(), r.body());
+			});
+			await page.goto(baseUrl + path, { waitUntil: 'networkidle' });
+			await page.waitForTimeout(500);
+			let gz = 0;
+			for (const body of scripts.values()) gz += gzipSync(await body, { level: 9 }).length;
+			out[name] = +(gz / 1024).toFixed(1);
+			await page.close();
+		}
+	} finally {
+		await browser.close();
+	}
+	return out;
+}
+
+async function startServerOn(env: Record<string, string>) {
+	const { spawn } = await import('node:child_process');
+	const { createServer } = await import('node:net');
+	const port: number = await new Promise((ok) => {
+		const s = createServer();
+		s.listen(0, '127.0.0.1', () => {
+			const a = s.address();
+			s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+		});
+	});
+	const proc = spawn(process.execPath, [join(ROOT, 'scripts', 'start.ts')], {
+		cwd: ROOT,
+		env: {
+			PATH: process.env.PATH ?? '',
+			HOME: process.env.HOME ?? '',
+			...env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			POLL_INTERVAL_MINUTES: '0',
+			ARCHIVE_IMPORT: '0'
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	proc.stdout.on('data', (d) => (output += d));
+	proc.stderr.on('data', (d) => (output += d));
+	for (let i = 0; i < 600 && !/Listening on/.test(output); i++) {
+		if (proc.exitCode !== null) throw new Error(`server exited:\n${output}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	if (!/Listening on/.test(output)) throw new Error(`server did not start:\n${output}`);
+	return {
+		url: `http://127.0.0.1:${port}`,
+		stop: () =>
+			new Promise<void>((ok) => {
+				proc.on('exit', () => ok());
+				proc.kill('SIGTERM');
+			})
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main() {
+	ensureBuild(log);
+	const bench = await benchDatabase();
+	log(`[bench] engine: ${bench.engine}; ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+	const now = new Date();
+	const archive = readArchive();
+	const template = fixture('vast-bundles-offer-real-2024-cli-raw.json')[0];
+	const answer = vastAnswer(INGEST_OFFERS, vastMarket(archive), template);
+	const answerText = JSON.stringify(answer);
+
+	const database = await bench.open();
+	try {
+		// What a first start leaves: migrations and the bundled archive.
+		await importArchive(database.db, {
+			fileName: BUNDLED_ARCHIVE_FILE,
+			content: readFileSync(join(ROOT, 'archive', BUNDLED_ARCHIVE_FILE))
+		});
+		log('[bench] ingest …');
+		const ingest = await benchIngest(database, answerText);
+		await database.db.execute(sql`delete from offers`);
+		await database.db.execute(sql`delete from price_aggregates`);
+		await database.db.execute(sql`delete from price_history where source = 'live'`);
+		await database.db.execute(sql`delete from snapshots`);
+		// Start the year from a compact database, as a fresh install is.
+		await database.db.execute(sql`vacuum full`);
+
+		const sizeBefore = await databaseBytes(database.db);
+		log('[bench] a simulated year of 10-minute polls …');
+		const t0 = performance.now();
+		const shape = marketShape(parseVastai(JSON.parse(answerText), now).offers);
+		const year = await simulateYear(database, shape, now);
+		const simulateS = (performance.now() - t0) / 1000;
+		const sizeAfter = await databaseBytes(database.db);
+		const [hist] = await rows<{ n: number }>(
+			database.db,
+			sql`select count(*)::int as n from price_history where gpu = ${HISTORY_GPU} and t >= ${new Date(now.getTime() - 365 * DAY_MS).toISOString()}::timestamptz`
+		);
+		const [counts] = await rows<{ poll: number; hour: number; day: number; agg: number }>(
+			database.db,
+			sql`select (select count(*) from price_history where resolution = 'poll')::int as poll,
+			           (select count(*) from price_history where resolution = 'hour')::int as hour,
+			           (select count(*) from price_history where resolution = 'day')::int as day,
+			           (select count(*) from price_aggregates)::int as agg`
+		);
+		await database.close();
+
+		log('[bench] HTTP against the built server …');
+		const server = await startServerOn(bench.serverEnv);
+		let history, compare, pages;
+		try {
+			const from = new Date(now.getTime() - 365 * DAY_MS).toISOString();
+			const h = await timeRequests(
+				`${server.url}/api/history?gpu=${HISTORY_GPU}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(now.toISOString())}`
+			);
+			history = { rows: hist!.n, p95Ms: h.p95Ms, medianMs: h.medianMs, engine: bench.engine };
+			const c = await timeRequests(`${server.url}/`);
+			compare = { p95Ms: c.p95Ms, medianMs: c.medianMs, htmlBytes: c.bytes };
+			log('[bench] page JavaScript in Chromium …');
+			pages = await pageScripts(server.url);
+		} finally {
+			await server.stop();
+		}
+		const storage = {
+			bytesPerYear: sizeAfter - sizeBefore,
+			sizeBeforeBytes: sizeBefore,
+			sizeAfterBytes: sizeAfter,
+			rows: counts,
+			...year
+		};
+		const result = {
+			engine: bench.engine,
+			machine: { cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+			ingest,
+			history,
+			compare,
+			storage,
+			pagesJsKbGz: pages,
+			simulateSeconds: Math.round(simulateS),
+			targets: TARGETS,
+			met: {
+				ingest: ingest.ratio <= TARGETS.ingestRatio,
+				history: history.p95Ms <= TARGETS.historyP95Ms,
+				compare: compare.p95Ms <= TARGETS.compareP95Ms,
+				storage: storage.bytesPerYear <= TARGETS.bytesPerYear,
+				pages: 'skipped' in pages ? null : Object.values(pages).every((kb) => kb <= TARGETS.pageJsKbGz)
+			}
+		};
+		printTable(result);
+		process.stdout.write(JSON.stringify(result) + '\n');
+	} finally {
+		await database.close().catch(() => {});
+		// BENCH_KEEP=1 keeps the database for a look at the plans (README "Performance").
+		if (process.env.BENCH_KEEP === '1') log(`[bench] kept: ${JSON.stringify(bench.serverEnv)}`);
+		else await bench.cleanup();
+	}
+}
+
+function printTable(r: {
+	engine: string;
+	ingest: {
+		ms: number;
+		baselineMs: number;
+		ratio: number;
+		parseMs: number;
+		storeMs: number;
+		normalizedOffers: number;
+	};
+	history: { rows: number; p95Ms: number };
+	compare: { p95Ms: number };
+	storage: { bytesPerYear: number; polls: number; series: number; aggregateGroups: number };
+	pagesJsKbGz: Record<string, number> | { skipped: string };
+	met: Record<string, boolean | null>;
+}) {
+	const mark = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'ok' : 'MISSED');
+	const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+	const lines: [string, string, string, string][] = [
+		['measure', `value (${r.engine})`, 'target', ''],
+		[
+			'ingest 10k vast.ai offers',
+			`${r.ingest.ms} ms vs ${r.ingest.baselineMs} ms bare insert = ×${r.ingest.ratio} (parse ${r.ingest.parseMs}, store ${r.ingest.storeMs}; ${r.ingest.normalizedOffers} offers)`,
+			`≤ ×${TARGETS.ingestRatio}`,
+			mark(r.met.ingest!)
+		],
+		[
+			'GET /api/history, 1 year',
+			`p95 ${r.history.p95Ms} ms (${r.history.rows} stored rows of that GPU)`,
+			`≤ ${TARGETS.historyP95Ms} ms`,
+			mark(r.met.history!)
+		],
+		['GET / (compare)', `p95 ${r.compare.p95Ms} ms`, `≤ ${TARGETS.compareP95Ms} ms`, mark(r.met.compare!)],
+		[
+			'storage per year',
+			`${mb(r.storage.bytesPerYear)} (${r.storage.polls} polls, ${r.storage.series} series, ${r.storage.aggregateGroups} groups/poll)`,
+			'≤ 1 GB',
+			mark(r.met.storage!)
+		],
+		[
+			'gzipped JS per page',
+			'skipped' in r.pagesJsKbGz
+				? `skipped: ${r.pagesJsKbGz.skipped}`
+				: Object.entries(r.pagesJsKbGz)
+						.map(([k, v]) => `${k} ${v} KB`)
+						.join(', '),
+			`≤ ${TARGETS.pageJsKbGz} KB`,
+			mark(r.met.pages!)
+		]
+	];
+	const w = [0, 1, 2].map((i) => Math.max(...lines.map((l) => l[i]!.length)));
+	for (const l of lines) console.log(l.map((c, i) => (i < 3 ? c.padEnd(w[i]!) : c)).join('  '));
+}
+
+await main();
