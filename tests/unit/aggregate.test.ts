@@ -52,11 +52,20 @@ describe('snapshot aggregates', () => {
 			medianUsd: 0.4,
 			maxUsd: 0.5,
 			n: 2,
-			availableN: 1
+			availableN: 1,
+			// the $0.50 offer is not available: the cheapest available is $0.30
+			minAvailableUsd: 0.3
 		});
 		expect(full.find((a) => a.cloud === '')).toMatchObject({ minUsd: 0.6, n: 1 });
 		const series = aggregateOffers(offers, (o) => `${o.gpu}|${o.pricing}|${o.cloud ?? ''}`);
+		expect(
+			aggregateOffers(
+				[offer({ available: false }), offer({ available: false, pricePerGpuHourUsd: 0.2 })],
+				() => 'k'
+			)[0]
+		).toMatchObject({ minUsd: 0.2, minAvailableUsd: null, availableN: 0 });
 		expect(series.find((a) => a.pricing === 'on_demand' && a.cloud === 'community')).toMatchObject({
+			minAvailableUsd: 0.2,
 			minUsd: 0.2,
 			maxUsd: 0.5,
 			n: 4,

@@ -152,7 +152,16 @@ export interface RetentionResult {
 export async function applyRetention(database: Database, now: Date): Promise<RetentionResult> {
 	const db = database.db;
 	const pollCutoff = new Date(now.getTime() - POLL_RETENTION_DAYS * DAY_MS);
-	const aggCutoff = new Date(now.getTime() - AGGREGATE_RETENTION_DAYS * DAY_MS);
+	// The current snapshot's aggregates are what the compare page shows: a provider whose polls have
+	// failed for longer than the window keeps its last snapshot on show (flagged stale), never hidden.
+	const [current] = await rows<{ ms: number | null }>(
+		db,
+		sql`select extract(epoch from min(s.observed_at))::float8 * 1000 as ms from snapshots s
+		    where s.id in (select (select x.id from snapshots x where x.provider = p order by x.id desc limit 1)
+		                   from unnest(${sql.param([...PROVIDERS])}::text[]) as p)`
+	);
+	const oldestCurrentDay = current?.ms == null ? Infinity : Math.floor(Number(current.ms) / DAY_MS) * DAY_MS;
+	const aggCutoff = new Date(Math.min(now.getTime() - AGGREGATE_RETENTION_DAYS * DAY_MS, oldestCurrentDay));
 	const prev = await rows<{ value: { pollCutoff?: string; aggregateCutoff?: string; compacted?: string[] } }>(
 		db,
 		sql`select value from meta where key = ${RETENTION_META_KEY}`
@@ -369,8 +378,11 @@ function round4(v: number): number {
 
 /**
  * Bucketed history of one GPU. Downsampling happens in SQL: date_bin over the table of the right
- * resolution, min of minimums, median of medians, max of maximums, mean n per point. Live series are
- * read at the chosen resolution, archive series from their day points (bucket ≥ 1 day).
+ * resolution, min of minimums, median of medians, max of maximums, mean n per point; a bucket equal to
+ * the stored resolution reads the points as stored. Live series are read at the chosen resolution,
+ * archive series from their day points (bucket ≥ 1 day). Each series comes back as one JSON array built
+ * in SQL: a year of day points is ~2,500 rows, and handing them over one row at a time cost more than
+ * the query itself on PGlite (npm run bench).
  */
 export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date()): Promise<HistoryResult> {
 	const toMs = (q.to ?? now).getTime();
@@ -391,50 +403,52 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 		],
 		sql``
 	);
-	const select = (source: 'live' | 'archive', res: Resolution, seconds: number) => sql`
-		select source, provider, pricing, cloud,
-		       extract(epoch from date_bin(${`${seconds} seconds`}::interval, t, ${BIN_ORIGIN}::timestamptz))::float8 * 1000 as b,
-		       min(min_usd) as min, percentile_cont(0.5) within group (order by median_usd) as median,
-		       max(max_usd) as max, round(avg(n))::int as n
-		from price_history
-		where gpu = ${q.gpu} and resolution = ${res} and source = ${source}
-		  and t >= ${from}::timestamptz and t < ${to}::timestamptz ${filters}
-		group by source, provider, pricing, cloud, b`;
+	const STORED_SECONDS: Record<Resolution, number> = { poll: 0, hour: HOUR_S, day: DAY_S };
+	const select = (source: 'live' | 'archive', res: Resolution, seconds: number) => {
+		const where = sql`where gpu = ${q.gpu} and resolution = ${res} and source = ${source}
+		  and t >= ${from}::timestamptz and t < ${to}::timestamptz ${filters}`;
+		// Stored points already are the buckets (hour points for 1 h, day points for 1 d).
+		if (seconds === STORED_SECONDS[res])
+			return sql`select source, provider, pricing, cloud, t as b, min_usd as mn, median_usd as md,
+			                  max_usd as mx, n from price_history ${where}`;
+		return sql`
+			select source, provider, pricing, cloud,
+			       date_bin(${`${seconds} seconds`}::interval, t, ${BIN_ORIGIN}::timestamptz) as b,
+			       min(min_usd) as mn, percentile_cont(0.5) within group (order by median_usd) as md,
+			       max(max_usd) as mx, round(avg(n))::int as n
+			from price_history ${where}
+			group by source, provider, pricing, cloud, b`;
+	};
 	const parts = [];
 	if (q.source !== 'archive') parts.push(select('live', resolution, bucket.seconds));
 	if (q.source !== 'live') parts.push(select('archive', 'day', archiveBucket.seconds));
+	// Prices rounded to 1/10,000 of a dollar (percentile_cont may leave float noise).
 	const data = await rows<{
 		source: string;
 		provider: string;
 		pricing: string;
 		cloud: string;
-		b: number;
-		min: number;
-		median: number;
-		max: number;
-		n: number;
-	}>(db, sql`${sql.join(parts, sql` union all `)} order by source desc, provider, pricing, cloud, b`);
-	const series: HistorySeries[] = [];
-	let cur: HistorySeries | undefined;
-	for (const r of data) {
-		if (
-			!cur ||
-			cur.source !== r.source ||
-			cur.provider !== r.provider ||
-			cur.pricing !== r.pricing ||
-			cur.cloud !== r.cloud
-		) {
-			cur = { provider: r.provider, pricing: r.pricing, cloud: r.cloud, source: r.source, points: [] };
-			series.push(cur);
-		}
-		cur.points.push({
-			t: new Date(Number(r.b)).toISOString(),
-			min: round4(Number(r.min)),
-			median: round4(Number(r.median)),
-			max: round4(Number(r.max)),
-			n: Number(r.n)
-		});
-	}
+		points: string;
+	}>(
+		db,
+		sql`select source, provider, pricing, cloud,
+		           json_agg(json_build_array(
+		             to_char(b at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+		             round(mn::numeric, 4), round(md::numeric, 4), round(mx::numeric, 4), n
+		           ) order by b)::text as points
+		    from (${sql.join(parts, sql` union all `)}) p
+		    group by source, provider, pricing, cloud
+		    order by source desc, provider, pricing, cloud`
+	);
+	const series: HistorySeries[] = data.map((r) => ({
+		provider: r.provider,
+		pricing: r.pricing,
+		cloud: r.cloud,
+		source: r.source,
+		points: (JSON.parse(r.points) as [string, number, number, number, number][]).map(
+			([t, min, median, max, n]) => ({ t, min, median, max, n })
+		)
+	}));
 	return {
 		gpu: q.gpu,
 		from,

@@ -150,30 +150,70 @@ export interface CompareRow {
 	availableOffers: number;
 }
 
-/** One row per GPU: the cheapest current on-demand and spot price per GPU-hour at each provider. */
+/**
+ * The current snapshot of each provider in scope: its newest snapshot row (ids follow commit order
+ * within a provider, whose snapshots are written one at a time). Its offers are the ones in `offers`.
+ */
+function currentSnapshotIds(scope: ProviderScope): SQL {
+	return sql`select (select s.id from snapshots s where s.provider = p order by s.id desc limit 1)
+	           from unnest(${sql.param([...scope])}::text[]) as p`;
+}
+
+/**
+ * The filters on the current snapshots' full-key aggregates (provider, gpu, gpuCount, pricing, cloud,
+ * region): every compare filter is a column of that key, VRAM through the catalog (an offer's vramGb is
+ * its catalog GPU's — the adapters set it so).
+ */
+function aggregateWhere(f: OfferFilters, scope: ProviderScope): SQL {
+	const parts: SQL[] = [sql`snapshot_id in (${currentSnapshotIds(scope)})`];
+	if (f.gpu) parts.push(sql`gpu = ${f.gpu}`);
+	if (f.minVramGb !== undefined) {
+		const slugs = GPUS.filter((g) => g.vramGb >= f.minVramGb!).map((g) => g.slug);
+		parts.push(sql`gpu = any(${sql.param(slugs)}::text[])`);
+	}
+	if (f.gpuCount !== undefined) parts.push(sql`gpu_count = ${f.gpuCount}`);
+	if (f.pricing) parts.push(sql`pricing = ${f.pricing}`);
+	if (f.cloud) parts.push(sql`cloud = ${f.cloud}`);
+	if (f.provider) parts.push(sql`provider = ${f.provider}`);
+	if (f.region) parts.push(sql`region = ${f.region}`);
+	if (f.available === true) parts.push(sql`available_n > 0`);
+	return sql.join(parts, sql` and `);
+}
+
+/**
+ * One row per GPU: the cheapest current on-demand and spot price per GPU-hour at each provider. Read
+ * from the per-poll aggregates of the current snapshots (a few thousand rows a poll leaves, instead of
+ * every offer): the page stays fast however large vast.ai's market gets (npm run bench).
+ */
 export async function compareByGpu(
 	db: Db,
 	filters: OfferFilters,
 	scope: ProviderScope
 ): Promise<CompareRow[]> {
-	const groups = await rows<{
-		gpu: string;
-		provider: ProviderId;
-		pricing: Pricing;
-		min_available: number | null;
-		min_listed: number;
-		n: number;
-		available_n: number;
-	}>(
+	const listedOnly = filters.available === true;
+	const [data] = await rows<{ groups: string | null }>(
 		db,
-		sql`select gpu, provider, pricing,
-		           min(price_per_gpu_hour_usd) filter (where available) as min_available,
-		           min(price_per_gpu_hour_usd) as min_listed,
-		           count(*)::int as n,
-		           (count(*) filter (where available))::int as available_n
-		    from offers where ${whereOf(filters, scope)}
-		    group by gpu, provider, pricing`
+		sql`select json_agg(json_build_array(gpu, provider, pricing, min_available, min_listed, n, available_n))::text
+		           as groups
+		    from (select gpu, provider, pricing,
+		                 min(min_available_usd) as min_available,
+		                 ${listedOnly ? sql`min(min_available_usd)` : sql`min(min_usd)`} as min_listed,
+		                 sum(${listedOnly ? sql`available_n` : sql`n`})::int as n,
+		                 sum(available_n)::int as available_n
+		          from price_aggregates where ${aggregateWhere(filters, scope)}
+		          group by gpu, provider, pricing) g`
 	);
+	const groups = (
+		JSON.parse(data?.groups ?? '[]') as [string, ProviderId, Pricing, number | null, number, number, number][]
+	).map(([gpu, provider, pricing, min_available, min_listed, n, available_n]) => ({
+		gpu,
+		provider,
+		pricing,
+		min_available,
+		min_listed,
+		n,
+		available_n
+	}));
 	const byGpu = new Map<string, CompareRow>();
 	for (const g of groups) {
 		let row = byGpu.get(g.gpu);
@@ -214,7 +254,7 @@ export async function compareByGpu(
 	return [...byGpu.values()].sort((a, b) => a.catalogIndex - b.catalogIndex);
 }
 
-/** Filter choices present in the current data: GPUs with offers and regions per provider. */
+/** Filter choices present in the current data: GPUs with offers, regions per provider, GPU counts. */
 export async function filterOptions(
 	db: Db,
 	scope: ProviderScope
@@ -223,22 +263,23 @@ export async function filterOptions(
 	regions: { provider: ProviderId; region: string }[];
 	gpuCounts: number[];
 }> {
-	const inScope = whereOf({}, scope);
-	const gpus = await rows<{ gpu: string }>(db, sql`select distinct gpu from offers where ${inScope}`);
-	const regions = await rows<{ provider: ProviderId; region: string }>(
+	const [r] = await rows<{ gpus: string | null; regions: string | null; counts: string | null }>(
 		db,
-		sql`select distinct provider, region from offers where ${inScope} and region <> ''
-		    order by region, provider`
+		sql`with a as (select gpu, provider, region, gpu_count from price_aggregates
+		               where snapshot_id in (${currentSnapshotIds(scope)}))
+		    select (select json_agg(distinct gpu) from a)::text as gpus,
+		           (select json_agg(json_build_array(provider, region) order by region, provider)
+		              from (select distinct provider, region from a where region <> '') x)::text as regions,
+		           (select json_agg(distinct gpu_count order by gpu_count) from a)::text as counts`
 	);
-	const counts = await rows<{ gpu_count: number }>(
-		db,
-		sql`select distinct gpu_count from offers where ${inScope} order by gpu_count`
-	);
-	const present = new Set(gpus.map((g) => g.gpu));
+	const present = new Set(JSON.parse(r?.gpus ?? '[]') as string[]);
 	return {
 		gpus: GPUS.filter((g) => present.has(g.slug)).map((g) => ({ slug: g.slug, name: g.name })),
-		regions,
-		gpuCounts: counts.map((c) => Number(c.gpu_count))
+		regions: (JSON.parse(r?.regions ?? '[]') as [ProviderId, string][]).map(([provider, region]) => ({
+			provider,
+			region
+		})),
+		gpuCounts: (JSON.parse(r?.counts ?? '[]') as number[]).map(Number)
 	};
 }
 

@@ -65,6 +65,8 @@ export interface PriceAggregate {
 	maxUsd: number;
 	n: number;
 	availableN: number;
+	/** cheapest available offer, null when none is available */
+	minAvailableUsd: number | null;
 }
 
 /** Group keys: the full key of price_aggregates, and the series key of price_history. */
@@ -90,16 +92,23 @@ export function medianOfSorted(sorted: number[]): number {
  * min / median / max per GPU-hour, the count, and how many are available now.
  */
 export function aggregateOffers(offers: NormalizedOffer[], key: GroupKey): PriceAggregate[] {
-	const groups = new Map<string, { first: NormalizedOffer; prices: number[]; available: number }>();
+	const groups = new Map<
+		string,
+		{ first: NormalizedOffer; prices: number[]; available: number; minAvailable: number | null }
+	>();
 	for (const o of offers) {
 		const k = key(o);
 		let g = groups.get(k);
-		if (!g) groups.set(k, (g = { first: o, prices: [], available: 0 }));
+		if (!g) groups.set(k, (g = { first: o, prices: [], available: 0, minAvailable: null }));
 		g.prices.push(o.pricePerGpuHourUsd);
-		if (o.available) g.available++;
+		if (o.available) {
+			g.available++;
+			if (g.minAvailable === null || o.pricePerGpuHourUsd < g.minAvailable)
+				g.minAvailable = o.pricePerGpuHourUsd;
+		}
 	}
 	const out: PriceAggregate[] = [];
-	for (const { first, prices, available } of groups.values()) {
+	for (const { first, prices, available, minAvailable } of groups.values()) {
 		prices.sort((a, b) => a - b);
 		out.push({
 			gpu: first.gpu,
@@ -111,7 +120,8 @@ export function aggregateOffers(offers: NormalizedOffer[], key: GroupKey): Price
 			medianUsd: medianOfSorted(prices),
 			maxUsd: prices[prices.length - 1]!,
 			n: prices.length,
-			availableN: available
+			availableN: available,
+			minAvailableUsd: minAvailable
 		});
 	}
 	return out;
@@ -136,16 +146,17 @@ function insertAggregatesSql(
 	return sql`
 		insert into price_aggregates
 		  (snapshot_id, observed_at, provider, gpu, gpu_count, pricing, cloud, region,
-		   min_usd, median_usd, max_usd, n, available_n)
+		   min_usd, median_usd, max_usd, n, available_n, min_available_usd)
 		select ${snapshotId}, ${at}::timestamptz, ${provider}, u.gpu, u.gpu_count::smallint, u.pricing, u.cloud,
-		       u.region, u.mn::float8, u.md::float8, u.mx::float8, u.n::int, u.av::int
+		       u.region, u.mn::float8, u.md::float8, u.mx::float8, u.n::int, u.av::int, u.ma::float8
 		from unnest(
 		  ${textArray(aggs, (a) => a.gpu)}::text[], ${textArray(aggs, (a) => a.gpuCount)}::text[],
 		  ${textArray(aggs, (a) => a.pricing)}::text[], ${textArray(aggs, (a) => a.cloud)}::text[],
 		  ${textArray(aggs, (a) => a.region)}::text[], ${textArray(aggs, (a) => a.minUsd)}::text[],
 		  ${textArray(aggs, (a) => a.medianUsd)}::text[], ${textArray(aggs, (a) => a.maxUsd)}::text[],
-		  ${textArray(aggs, (a) => a.n)}::text[], ${textArray(aggs, (a) => a.availableN)}::text[]
-		) as u(gpu, gpu_count, pricing, cloud, region, mn, md, mx, n, av)`;
+		  ${textArray(aggs, (a) => a.n)}::text[], ${textArray(aggs, (a) => a.availableN)}::text[],
+		  ${textArray(aggs, (a) => a.minAvailableUsd)}::text[]
+		) as u(gpu, gpu_count, pricing, cloud, region, mn, md, mx, n, av, ma)`;
 }
 
 /** Series-level `poll` points (gpu × provider × pricing × cloud), source live. */

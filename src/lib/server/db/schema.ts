@@ -68,7 +68,11 @@ export const snapshots = pgTable(
 		offerCount: integer('offer_count').notNull(),
 		availableCount: integer('available_count').notNull()
 	},
-	(t) => [index('snapshots_provider_observed_idx').on(t.provider, t.observedAt)]
+	(t) => [
+		index('snapshots_provider_observed_idx').on(t.provider, t.observedAt),
+		// "the current snapshot of each provider" = its highest id (ids follow commit order per provider)
+		index('snapshots_provider_id_idx').on(t.provider, t.id)
+	]
 );
 
 /** Normalized offers of the current snapshot of each provider (older snapshots' offers are deleted). */
@@ -128,7 +132,9 @@ export const priceAggregates = pgTable(
 		medianUsd: doublePrecision('median_usd').notNull(),
 		maxUsd: doublePrecision('max_usd').notNull(),
 		n: integer('n').notNull(),
-		availableN: integer('available_n').notNull()
+		availableN: integer('available_n').notNull(),
+		/** cheapest available offer of the group, null when none is available (the compare page reads it) */
+		minAvailableUsd: doublePrecision('min_available_usd')
 	},
 	(t) => [
 		index('price_aggregates_gpu_time_idx').on(t.gpu, t.observedAt),

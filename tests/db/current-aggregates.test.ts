@@ -1,0 +1,80 @@
+/**
+ * The compare page reads the per-poll aggregates of each provider's current snapshot. They must agree
+ * with the offers themselves, and retention must never take them away: a provider whose polls have
+ * failed for longer than the aggregate window keeps its last snapshot on show (flagged stale).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS } from '../../adapters/index.ts';
+import type { ProviderId } from '../../adapters/types.ts';
+import { AGGREGATE_RETENTION_DAYS, applyRetention } from '../../src/lib/server/history.ts';
+import { compareByGpu, filterOptions, listOffers } from '../../src/lib/server/offers.ts';
+import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
+import { recordedPayloads } from '../helpers/fake-providers.ts';
+
+const DAY = 86_400_000;
+const SCOPE: ProviderId[] = ['vastai', 'runpod', 'lambda'];
+
+function offersOf(provider: ProviderId, at: Date) {
+	return ADAPTERS[provider].parse(recordedPayloads()[provider], at).offers;
+}
+
+describe.each(ENGINES)('current aggregates on %s', (engine) => {
+	let database: TestDatabase;
+	const now = new Date();
+	const longAgo = new Date(now.getTime() - (AGGREGATE_RETENTION_DAYS + 2) * DAY);
+
+	beforeAll(async () => {
+		database = await createTestDatabase(engine);
+		// Lambda's last good poll is five days old; the others are current.
+		await storeSnapshot(database.db, 'lambda', null, longAgo, offersOf('lambda', longAgo));
+		await storeSnapshot(database.db, 'vastai', null, now, offersOf('vastai', now));
+		await storeSnapshot(database.db, 'runpod', null, now, offersOf('runpod', now));
+	});
+	afterAll(async () => {
+		await database?.destroy();
+	});
+
+	it('compares the same prices the offers list shows', async () => {
+		const rows = await compareByGpu(database.db, {}, SCOPE);
+		const { offers } = await listOffers(database.db, {}, { limit: 5000, scope: SCOPE });
+		for (const row of rows) {
+			for (const provider of SCOPE) {
+				for (const pricing of ['on_demand', 'spot'] as const) {
+					const mine = offers.filter(
+						(o) => o.gpu === row.gpu && o.provider === provider && o.pricing === pricing
+					);
+					const cell = row.cells[provider][pricing];
+					if (!mine.length) {
+						expect(cell).toBeNull();
+						continue;
+					}
+					const available = mine.filter((o) => o.available).map((o) => o.pricePerGpuHourUsd);
+					expect(cell).toEqual({
+						minAvailableUsd: available.length ? Math.min(...available) : null,
+						minListedUsd: Math.min(...mine.map((o) => o.pricePerGpuHourUsd)),
+						offers: mine.length,
+						availableOffers: available.length
+					});
+				}
+			}
+		}
+		expect(rows.length).toBeGreaterThan(5);
+		const options = await filterOptions(database.db, SCOPE);
+		expect(new Set(options.gpus.map((g) => g.slug))).toEqual(new Set(offers.map((o) => o.gpu)));
+		expect(options.gpuCounts).toEqual([...new Set(offers.map((o) => o.gpuCount))].sort((a, b) => a - b));
+	});
+
+	it('keeps a failing provider’s last snapshot on the compare page after retention', async () => {
+		const before = await compareByGpu(database.db, { provider: 'lambda' }, SCOPE);
+		expect(before.length).toBeGreaterThan(0);
+		await applyRetention(database, now);
+		expect(await compareByGpu(database.db, { provider: 'lambda' }, SCOPE)).toEqual(before);
+		// Once Lambda polls again, its old snapshot's aggregates may go.
+		await storeSnapshot(database.db, 'lambda', null, now, offersOf('lambda', now));
+		const res = await applyRetention(database, new Date(now.getTime() + 1000));
+		const oldDay = longAgo.toISOString().slice(0, 10).replaceAll('-', '_');
+		expect(res.aggregatePartitionsDropped).toContain(`price_aggregates_${oldDay}`);
+		expect(await compareByGpu(database.db, { provider: 'lambda' }, SCOPE)).toEqual(before);
+	});
+});
