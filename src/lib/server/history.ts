@@ -422,7 +422,6 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 	const parts = [];
 	if (q.source !== 'archive') parts.push(select('live', resolution, bucket.seconds));
 	if (q.source !== 'live') parts.push(select('archive', 'day', archiveBucket.seconds));
-	// Prices rounded to 1/10,000 of a dollar (percentile_cont may leave float noise).
 	const data = await rows<{
 		source: string;
 		provider: string;
@@ -432,10 +431,8 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 	}>(
 		db,
 		sql`select source, provider, pricing, cloud,
-		           json_agg(json_build_array(
-		             to_char(b at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-		             round(mn::numeric, 4), round(md::numeric, 4), round(mx::numeric, 4), n
-		           ) order by b)::text as points
+		           json_agg(json_build_array((extract(epoch from b) * 1000)::bigint, mn, md, mx, n) order by b)::text
+		             as points
 		    from (${sql.join(parts, sql` union all `)}) p
 		    group by source, provider, pricing, cloud
 		    order by source desc, provider, pricing, cloud`
@@ -445,8 +442,14 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 		pricing: r.pricing,
 		cloud: r.cloud,
 		source: r.source,
-		points: (JSON.parse(r.points) as [string, number, number, number, number][]).map(
-			([t, min, median, max, n]) => ({ t, min, median, max, n })
+		points: (JSON.parse(r.points) as [number, number, number, number, number][]).map(
+			([ms, min, median, max, n]) => ({
+				t: new Date(ms).toISOString(),
+				min: round4(min),
+				median: round4(median),
+				max: round4(max),
+				n
+			})
 		)
 	}));
 	return {
