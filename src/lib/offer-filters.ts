@@ -61,7 +61,7 @@ export const offerFilterSchema = z.object({
 
 export type OfferFilters = z.infer<typeof offerFilterSchema>;
 
-export const COMPARE_SORTS = ['catalog', 'gpu', 'vram', 'onDemand', 'spot', 'offers'] as const;
+export const COMPARE_SORTS = ['catalog', 'gpu', 'vram', 'onDemand', 'spot', 'perf', 'offers'] as const;
 export type CompareSort = (typeof COMPARE_SORTS)[number];
 
 export const compareQuerySchema = offerFilterSchema.extend({

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { compareByGpu, filterOptions, sortCompareRows } from '$lib/server/offers';
+import { compareByGpu, filterOptions, REFERENCE_JOB_TEXT, sortCompareRows } from '$lib/server/offers';
 import { enabledProviders, getProviderHealth } from '$lib/server/providers';
 import { compareQuerySchema, parseQuery } from '$lib/offer-filters';
 import { VASTAI_ALLOCATED_STORAGE_GB } from '../../adapters/vastai.ts';
@@ -35,6 +35,7 @@ export const load: PageServerLoad = async ({ url }) => {
 			offers: h.offers
 		})),
 		options,
-		vastaiStorageGb: VASTAI_ALLOCATED_STORAGE_GB
+		vastaiStorageGb: VASTAI_ALLOCATED_STORAGE_GB,
+		referenceJob: REFERENCE_JOB_TEXT
 	};
 };

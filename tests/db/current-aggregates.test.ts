@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../adapters/index.ts';
 import type { ProviderId } from '../../adapters/types.ts';
 import { AGGREGATE_RETENTION_DAYS, applyRetention } from '../../src/lib/server/history.ts';
-import { compareByGpu, filterOptions, listOffers } from '../../src/lib/server/offers.ts';
+import { usdPerMillionTrainingTokens } from '../../src/lib/estimator/index.ts';
+import { compareByGpu, filterOptions, listOffers, sortCompareRows } from '../../src/lib/server/offers.ts';
 import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';
@@ -63,6 +64,23 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 		const options = await filterOptions(database.db, SCOPE);
 		expect(new Set(options.gpus.map((g) => g.slug))).toEqual(new Set(offers.map((o) => o.gpu)));
 		expect(options.gpuCounts).toEqual([...new Set(offers.map((o) => o.gpuCount))].sort((a, b) => a - b));
+	});
+
+	it('prices the reference QLoRA job per million tokens at each GPU’s best on-demand price', async () => {
+		const rows = await compareByGpu(database.db, {}, SCOPE);
+		const priced = rows.filter((r) => r.qloraUsdPerMTokens !== null);
+		expect(priced.length).toBeGreaterThan(3);
+		for (const r of rows) {
+			expect(r.qloraUsdPerMTokens).toBe(
+				r.bestOnDemandUsd === null ? null : usdPerMillionTrainingTokens(r.gpu, r.bestOnDemandUsd)
+			);
+		}
+		// A faster card costs less per token than its hourly price alone says: the column is not the price.
+		const ratios = priced.map((r) => r.qloraUsdPerMTokens! / r.bestOnDemandUsd!);
+		expect(new Set(ratios.map((x) => x.toFixed(6))).size).toBeGreaterThan(1);
+		const sorted = sortCompareRows(rows, 'perf', 'asc').filter((r) => r.qloraUsdPerMTokens !== null);
+		for (let i = 1; i < sorted.length; i++)
+			expect(sorted[i]!.qloraUsdPerMTokens!).toBeGreaterThanOrEqual(sorted[i - 1]!.qloraUsdPerMTokens!);
 	});
 
 	it('keeps a failing provider’s last snapshot on the compare page after retention', async () => {

@@ -12,7 +12,8 @@ import {
 	type Pricing,
 	type ProviderId
 } from '../../../adapters/types.ts';
-import type { OfferFilters } from '../offer-filters.ts';
+import { REFERENCE_QLORA_JOB, usdPerMillionTrainingTokens } from '../estimator/index.ts';
+import type { CompareSort, OfferFilters } from '../offer-filters.ts';
 import { rows, type Db } from './db/index.ts';
 import { isoOf } from './providers.ts';
 
@@ -146,8 +147,22 @@ export interface CompareRow {
 	cells: Record<ProviderId, Record<Pricing, PriceCell | null>>;
 	bestOnDemandUsd: number | null;
 	bestSpotUsd: number | null;
+	/**
+	 * USD per million training tokens of the reference QLoRA job (REFERENCE_QLORA_JOB) at the best
+	 * on-demand price: a cheap slow card and a dear fast one compared on the job, not the hour. Null when
+	 * there is no price or the job does not fit the card.
+	 */
+	qloraUsdPerMTokens: number | null;
 	offers: number;
 	availableOffers: number;
+}
+
+/** The reference job of the performance-normalized column, in words for the pages. */
+export const REFERENCE_JOB_TEXT = `${REFERENCE_QLORA_JOB.model} QLoRA (rank ${REFERENCE_QLORA_JOB.loraRank}, ${REFERENCE_QLORA_JOB.loraTargets}, ${REFERENCE_QLORA_JOB.seqLen}-token sequences, ${REFERENCE_QLORA_JOB.gpuCount} GPU)`;
+
+/** USD per million tokens of the reference QLoRA job at a per-GPU-hour price (see CompareRow). */
+export function qloraUsdPerMTokens(gpu: string, pricePerGpuHourUsd: number | null): number | null {
+	return pricePerGpuHourUsd === null ? null : usdPerMillionTrainingTokens(gpu, pricePerGpuHourUsd);
 }
 
 /**
@@ -231,6 +246,7 @@ export async function compareByGpu(
 				cells,
 				bestOnDemandUsd: null,
 				bestSpotUsd: null,
+				qloraUsdPerMTokens: null,
 				offers: 0,
 				availableOffers: 0
 			};
@@ -251,7 +267,9 @@ export async function compareByGpu(
 			row[key] = cur === null ? cell.minAvailableUsd : Math.min(cur, cell.minAvailableUsd);
 		}
 	}
-	return [...byGpu.values()].sort((a, b) => a.catalogIndex - b.catalogIndex);
+	const list = [...byGpu.values()].sort((a, b) => a.catalogIndex - b.catalogIndex);
+	for (const row of list) row.qloraUsdPerMTokens = qloraUsdPerMTokens(row.gpu, row.bestOnDemandUsd);
+	return list;
 }
 
 /** Filter choices present in the current data: GPUs with offers, regions per provider, GPU counts. */
@@ -328,7 +346,7 @@ export async function cheapestByGpu(db: Db, scope: ProviderScope): Promise<Map<s
 	return out;
 }
 
-type CompareSortKey = 'catalog' | 'gpu' | 'vram' | 'onDemand' | 'spot' | 'offers';
+type CompareSortKey = CompareSort;
 
 /** Sorts compare rows; GPUs without a price in the sorted column go last in either direction. */
 export function sortCompareRows(list: CompareRow[], sort: CompareSortKey, dir: 'asc' | 'desc'): CompareRow[] {
@@ -343,6 +361,8 @@ export function sortCompareRows(list: CompareRow[], sort: CompareSortKey, dir: '
 				return r.bestOnDemandUsd;
 			case 'spot':
 				return r.bestSpotUsd;
+			case 'perf':
+				return r.qloraUsdPerMTokens;
 			case 'offers':
 				return r.offers;
 			default:

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
 import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
-import { compareByGpu, listOffers } from '$lib/server/offers';
+import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers';
 import { enabledProviders, getProviderHealth } from '$lib/server/providers';
 import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
 import { gpuBySlug } from '../../../../adapters/catalog.ts';
@@ -37,6 +37,14 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		total: list.total,
 		limit: PAGE_LIMIT,
 		summary: summary[0] ?? null,
+		// The performance-normalized price per provider, at its cheapest available on-demand offer.
+		perf: Object.fromEntries(
+			Object.entries(summary[0]?.cells ?? {}).map(([p, c]) => [
+				p,
+				qloraUsdPerMTokens(gpu.slug, c.on_demand?.minAvailableUsd ?? null)
+			])
+		) as Record<string, number | null>,
+		referenceJob: REFERENCE_JOB_TEXT,
 		history,
 		ranges: RANGES.map((r) => ({ key: r.key, label: r.label })),
 		attribution: { text: ARCHIVE_ATTRIBUTION, url: ARCHIVE_ATTRIBUTION_URL },
