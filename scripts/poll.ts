@@ -40,7 +40,8 @@ runAfterEveryPoll(asJson ? () => {} : console.log);
 
 let cycle;
 try {
-	cycle = await pollOnce(database, config);
+	// Progress on stderr, so `--json` keeps stdout to the JSON document.
+	cycle = await pollOnce(database, config, { log: (line) => console.error(line) });
 } finally {
 	await database.close();
 }

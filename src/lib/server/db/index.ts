@@ -70,6 +70,11 @@ export function migrationsFolder(): string {
 	return found;
 }
 
+/** Postgres statement_timeout of every connection (PGlite has no timer to enforce one). */
+export const STATEMENT_TIMEOUT_MS = 60_000;
+/** Postgres idle_in_transaction_session_timeout of every connection. */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
 /** Advisory lock keys (64-bit space; small fixed numbers are enough for one app). */
 export const LOCK_KEYS = { migrate: 727_001, poll: 727_002, retention: 727_003, archive: 727_004 } as const;
 
@@ -143,7 +148,14 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
 		// A stopped server must not hang requests: fail fast, the caller answers 503 and retries later.
 		connect_timeout: 10,
 		idle_timeout: 60,
-		connection: { application_name: 'gpu-rental-dashboard' }
+		connection: {
+			application_name: 'gpu-rental-dashboard',
+			// No statement may run unbounded (a request stuck on a lock, a runaway query): the longest
+			// legitimate ones (a snapshot of a full vast.ai market, an hour's rollup, the archive import)
+			// take seconds. A transaction left open by a vanished client must not hold its locks.
+			statement_timeout: STATEMENT_TIMEOUT_MS,
+			idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS
+		}
 	});
 	const db = drizzle({ client, schema }) as unknown as Db;
 	let closed = false;
