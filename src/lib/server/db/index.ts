@@ -114,17 +114,18 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 	}
 	const db = drizzle({ client, schema }) as unknown as Db;
 	let closed = false;
+	const held = new Set<number>();
 	return {
 		engine: 'pglite',
 		db,
 		async tryWithLock(key, fn) {
-			// One process owns a PGlite directory (file lock), so the advisory lock only guards re-entry.
-			const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [key]);
-			if (!res.rows[0]?.ok) return { acquired: false };
+			// One process owns a PGlite directory (file lock): only re-entry within it needs guarding.
+			if (held.has(key)) return { acquired: false };
+			held.add(key);
 			try {
 				return { acquired: true, value: await fn() };
 			} finally {
-				await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
+				held.delete(key);
 			}
 		},
 		async close() {
@@ -157,29 +158,47 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
 			idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS
 		}
 	});
+	/**
+	 * Advisory locks are session-level, so they live on one dedicated connection, kept open (no idle or
+	 * lifetime limit: closing it would drop the locks under a running job). Not a reserved connection of
+	 * the pool: postgres.js 3.4 writes a query for a reserved connection the server has closed (outage)
+	 * to its null socket from a timer, an uncaught TypeError that kills the process. This client simply
+	 * reconnects; a lock held by a session that died with the outage is gone with it, as it should be.
+	 */
+	const locks: Sql = postgres(url, {
+		max: 1,
+		onnotice: () => {},
+		connect_timeout: 10,
+		idle_timeout: 0,
+		max_lifetime: null,
+		connection: { application_name: 'gpu-rental-dashboard (locks)', statement_timeout: STATEMENT_TIMEOUT_MS }
+	});
 	const db = drizzle({ client, schema }) as unknown as Db;
 	let closed = false;
+	/** keys held by this instance: session locks are re-entrant, one session serves every job here */
+	const held = new Set<number>();
 	return {
 		engine: 'postgres',
 		db,
 		async tryWithLock(key, fn) {
-			const reserved = await client.reserve();
+			if (held.has(key)) return { acquired: false };
+			held.add(key);
 			try {
-				const [row] = await reserved<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`;
+				const [row] = await locks<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`;
 				if (!row?.ok) return { acquired: false };
 				try {
 					return { acquired: true, value: await fn() };
 				} finally {
-					await reserved`select pg_advisory_unlock(${key})`.catch(() => {});
+					await locks`select pg_advisory_unlock(${key})`.catch(() => {});
 				}
 			} finally {
-				reserved.release();
+				held.delete(key);
 			}
 		},
 		async close() {
 			if (closed) return;
 			closed = true;
-			await client.end({ timeout: 3 });
+			await Promise.all([client.end({ timeout: 3 }), locks.end({ timeout: 3 })]);
 		}
 	};
 }
