@@ -24,7 +24,7 @@ import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, rows, type Database } from '../../src/lib/server/db/index.ts';
 import { pollOnce } from '../../src/lib/server/poller.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
-import { recordedPayloads, startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
+import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { freePort, spawnScript, startServer, type SpawnResult } from '../helpers/server.ts';
 
 /** vast.ai offers in the big answer (each also has a spot price: twice as many normalized offers). */

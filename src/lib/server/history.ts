@@ -362,6 +362,10 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 	else fromMs = (await earliestPoint(db, q.gpu))?.getTime() ?? toMs - 30 * DAY_MS;
 	if (fromMs >= toMs) fromMs = toMs - DAY_MS;
 	const { bucket, resolution } = chooseBucket(fromMs, toMs, now.getTime(), q.bucket);
+	// Past 500 of the largest buckets (~500 years) the range is cut at its start: the cap always holds.
+	if (pointCount(fromMs, toMs, bucket.seconds) > MAX_POINTS_PER_SERIES) {
+		fromMs = toMs - (MAX_POINTS_PER_SERIES - 1) * bucket.seconds * 1000;
+	}
 	const archiveBucket = bucket.seconds >= DAY_S ? bucket : BUCKETS[bucketIndex('1d')]!;
 	const from = new Date(fromMs).toISOString();
 	const to = new Date(toMs).toISOString();
