@@ -40,8 +40,8 @@ runAfterEveryPoll(asJson ? () => {} : console.log);
 
 let cycle;
 try {
-	// Progress on stderr, so `--json` keeps stdout to the JSON document.
-	cycle = await pollOnce(database, config, { log: (line) => console.error(line) });
+	// Progress lines ("vastai: storing N offers") in the text summary; --json prints the document only.
+	cycle = await pollOnce(database, config, { log: asJson ? undefined : (line) => console.log(line) });
 } finally {
 	await database.close();
 }

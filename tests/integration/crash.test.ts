@@ -22,6 +22,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, rows, type Database } from '../../src/lib/server/db/index.ts';
+import { LOCK_FILE } from '../../src/lib/server/db/lock.ts';
 import { pollOnce } from '../../src/lib/server/poller.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
@@ -244,6 +245,9 @@ describe.each(ENGINES)('SIGKILL while a snapshot is written, on %s', (engine) =>
 		});
 		const { output, at } = await writer.killedAt;
 		await writer.exited;
+		// the dead writer's lock file is left behind: the next opener must see it is stale and take it over
+		const lock = JSON.parse(readFileSync(join(dataDir!, LOCK_FILE), 'utf8')) as { pid: number };
+		expect(lock.pid).toBe(writer.proc.pid);
 		return { runId: Number(STORING.exec(output)![2]), delayMs: at - storingAt };
 	}
 
@@ -324,8 +328,8 @@ describe.each(ENGINES)('SIGKILL while a snapshot is written, on %s', (engine) =>
 		{ timeout: 180_000 },
 		async () => {
 			let storingAt = 0;
-			const run = spawnScript('scripts/poll.ts', ['--json'], env());
-			run.proc.stderr!.on('data', () => {
+			const run = spawnScript('scripts/poll.ts', [], env());
+			run.proc.stdout!.on('data', () => {
 				if (!storingAt && STORING.test(run.output())) storingAt = performance.now();
 			});
 			const code = await run.exited;

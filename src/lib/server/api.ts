@@ -1,6 +1,7 @@
 /**
  * The JSON API's answers to bad input, one shape for every endpoint (the estimator's since issue 5):
- * `400 {"error": "field: message", "field", "message", "issues": [{field, message}]}` — `field` names the
+ * `400 {"error": "field: message", "field", "message": "field: message", "issues": [{field, message}]}`
+ * (`message` as SvelteKit's own error bodies carry it) — `field` names the
  * query parameter or body field at fault (`body` for the body as a whole). A body over the size limit is
  * a 413 in the same shape, never a 400 or a 500.
  */
@@ -18,14 +19,9 @@ export function fieldError(
 	more: FieldIssue[] = [],
 	extra: Record<string, unknown> = {}
 ): Response {
+	const text = `${issue.field}: ${issue.message}`;
 	return json(
-		{
-			error: `${issue.field}: ${issue.message}`,
-			field: issue.field,
-			message: issue.message,
-			issues: [issue, ...more],
-			...extra
-		},
+		{ error: text, field: issue.field, message: text, issues: [issue, ...more], ...extra },
 		{ status, headers: { 'Cache-Control': 'no-store' } }
 	);
 }

@@ -9,7 +9,7 @@ import {
 	watchInputSchema,
 	WatchError
 } from '$lib/server/alerts';
-import { badRequest, readJsonBody, zodBadRequest } from '$lib/server/api';
+import { badRequest, fieldError, readJsonBody, zodBadRequest } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 
 /** GET /api/alerts → { watches, firings } (the 100 newest firings). */
@@ -48,7 +48,7 @@ export const DELETE: RequestHandler = async ({ url, request }) => {
 	const id = watchIdSchema.safeParse(raw);
 	if (!id.success) return badRequest('id', 'expected a watch id');
 	if (!(await deleteWatch(getApp().database.db, id.data))) {
-		return json({ error: 'id: no such watch', field: 'id', message: 'no such watch' }, { status: 404 });
+		return fieldError(404, { field: 'id', message: 'no such watch' });
 	}
 	return new Response(null, { status: 204 });
 };
