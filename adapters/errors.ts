@@ -52,3 +52,32 @@ export class PayloadShapeError extends Error {
 		this.name = 'PayloadShapeError';
 	}
 }
+
+export const REDACTED = '[redacted]';
+
+/** Shorter "secrets" are not keys (and redacting them would mangle every message). */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Removes API keys from text headed for a message, a log or the poll record: every occurrence of each
+ * secret, raw or URL-encoded (a provider may echo the key, undici may quote the URL), is replaced.
+ * Call it before cutting text short, so no key is left half-visible at the cut.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+		for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
+	}
+	return out;
+}
+
+/**
+ * Drops the query string of every URL in a message, and the value of any key-like parameter left
+ * (RunPod's key travels as `?api_key=`, adapters/runpod.ts), whatever the key's value is.
+ */
+export function stripUrlQueries(text: string): string {
+	return text
+		.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]*)\?[^\s#"'<>]*/gi, '$1')
+		.replace(/([?&;]\s*(?:api[_-]?key|apikey|key|token|access_token)=)[^&\s"'<>]*/gi, `$1${REDACTED}`);
+}

@@ -5,7 +5,7 @@
  * that budget (issue 3; vast.ai sends none, providers.md §1.5).
  */
 import { request } from 'undici';
-import { ProviderError } from './errors.ts';
+import { ProviderError, redactSecrets, stripUrlQueries } from './errors.ts';
 import type { ProviderId } from './types.ts';
 
 /** Sent on every request. RunPod's Cloudflare answers 403 to library default agents (providers.md §2.1). */
@@ -27,6 +27,8 @@ export interface HttpPolicy {
 	maxBodyBytes: number;
 	/** stops in-flight requests and backoff waits (server shutdown) */
 	signal?: AbortSignal;
+	/** API keys this client sends: removed from every message it makes (providers may echo them) */
+	secrets?: readonly string[];
 	/** injectable for tests (with `now`, so waits can be checked without sleeping) */
 	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	now: () => number;
@@ -63,6 +65,8 @@ export interface HttpClient {
 	readonly provider: ProviderId;
 	readonly policy: HttpPolicy;
 	json(req: JsonRequest): Promise<JsonResponse>;
+	/** provider text made safe for a message: URL queries and the client's keys removed */
+	redact(text: string): string;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -138,6 +142,7 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 	 * least a minute apart (POLL_INTERVAL_MINUTES), so spacing within a poll is what the limits need.
 	 */
 	const nextSlot = new Map<string, number>();
+	const redact = (text: string) => redactSecrets(stripUrlQueries(text), p.secrets ?? []);
 
 	async function waitForSlot(req: JsonRequest): Promise<void> {
 		const interval = p.minIntervalMs ?? req.minIntervalMs ?? 0;
@@ -215,15 +220,22 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 			}
 			const code = errorCode(err);
 			const known = code !== undefined && NETWORK_CODES.has(code);
-			const what = known ? code : (err as Error)?.message || String(err);
+			// An unknown error's message may quote the URL (and with it RunPod's key): never shown raw.
+			const what = known ? code : redact((err as Error)?.message || String(err)).slice(0, 200);
 			return {
 				ok: false,
-				error: new ProviderError(provider, 'network', `${where} failed: ${what}`, { attempts: n, cause: err })
+				// No `cause`: undici's error may hold the URL, and with it RunPod's key, should anyone log it.
+				error: new ProviderError(provider, 'network', `${where} failed: ${what}`, { attempts: n })
 			};
 		}
 
 		if (status === 429 || status >= 500) {
-			const snippet = text.slice(0, 120).replace(/\s+/g, ' ').trim();
+			const snippet = redact(text.slice(0, 4096))
+				.replace(/\s+/g, ' ')
+				// eslint-disable-next-line no-control-regex
+				.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+				.trim()
+				.slice(0, 120);
 			return {
 				ok: false,
 				error: new ProviderError(
@@ -239,10 +251,15 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 		if (status === 401 || status === 403) {
 			return {
 				ok: false,
-				error: new ProviderError(provider, 'auth', `${where} answered HTTP ${status}: ${authHint(text)}`, {
-					status,
-					attempts: n
-				})
+				error: new ProviderError(
+					provider,
+					'auth',
+					`${where} answered HTTP ${status}: ${authHint(text, redact)}`,
+					{
+						status,
+						attempts: n
+					}
+				)
 			};
 		}
 		if (status < 200 || status >= 300) {
@@ -283,8 +300,9 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 				error: new ProviderError(
 					provider,
 					'invalid-json',
-					`${where} answered invalid JSON (${text.length} bytes; ${(err as Error).message})`,
-					{ status, attempts: n, cause: err }
+					// Not JSON.parse's message: it quotes the answer, which may echo a key.
+					`${where} answered invalid JSON (${text.length} bytes${jsonErrorPosition(err)})`,
+					{ status, attempts: n }
 				)
 			};
 		}
@@ -293,6 +311,7 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 	return {
 		provider,
 		policy: p,
+		redact,
 		async json(req) {
 			let backoffSpent = 0;
 			for (let n = 1; ; n++) {
@@ -347,14 +366,23 @@ function withAttempts(error: ProviderError, attempts: number, note = ''): Provid
 	});
 }
 
+/** `, at position N` from a JSON.parse error, without the quoted text around it. */
+function jsonErrorPosition(err: unknown): string {
+	const m = /position (\d+)/.exec((err as Error)?.message ?? '');
+	return m ? `, at position ${m[1]}` : '';
+}
+
 /** A short, key-free reason from an auth error body (Lambda: `{"error":{"code":"global/invalid-api-key"}}`). */
-function authHint(text: string): string {
+function authHint(text: string, redact: (text: string) => string): string {
 	try {
 		const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } | string };
 		if (body && typeof body.error === 'object' && body.error) {
 			const code = typeof body.error.code === 'string' ? body.error.code : '';
 			const msg = typeof body.error.message === 'string' ? body.error.message : '';
-			return [code, msg].filter(Boolean).join(' — ').slice(0, 200) || 'unauthorized';
+			const hint = redact([code, msg].filter(Boolean).join(' — '))
+				// eslint-disable-next-line no-control-regex
+				.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+			return hint.slice(0, 200) || 'unauthorized';
 		}
 	} catch {
 		/* not JSON */

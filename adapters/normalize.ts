@@ -11,6 +11,8 @@ export const MAX_PRICE_PER_GPU_HOUR_USD = 100;
 /** Provider strings are data: stored and shown length-capped. */
 export const MAX_NAME_LENGTH = 80;
 export const MAX_REGION_LENGTH = 64;
+/** Provider ids (offer, machine and instance-type ids) and short status words. */
+export const MAX_REF_LENGTH = 64;
 
 /*
  * Lenient field schemas. Each is a union whose first branch is the common case (a JSON number, a
@@ -56,11 +58,48 @@ export const str = z
 	])
 	.optional();
 
+/**
+ * Provider text as stored and shown: control characters (C0, DEL, C1 — they garble logs and tables, and
+ * Postgres refuses NUL) become spaces, a lone UTF-16 surrogate becomes U+FFFD, and the result is cut at
+ * `max` characters (never inside a surrogate pair). Markup is left as it is: it is data, and every page
+ * renders it escaped.
+ */
 export function capText(value: string, max: number): string {
-	// Control characters in provider text would garble logs and tables.
-	// eslint-disable-next-line no-control-regex
-	const clean = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
-	return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
+	const clean = value
+		// eslint-disable-next-line no-control-regex
+		.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+		.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+		.trim();
+	if (clean.length <= max) return clean;
+	let cut = max - 1;
+	if (/[\ud800-\udbff]/.test(clean[cut - 1] ?? '')) cut--;
+	return clean.slice(0, cut) + '…';
+}
+
+/** An optional provider string, capped; anything empty → null. */
+export function capOptional(value: string | null | undefined, max: number): string | null {
+	if (value === null || value === undefined) return null;
+	return capText(value, max) || null;
+}
+
+/**
+ * GPUs in one offer. The largest boxes listed are 16 GPUs (vast.ai; the archive's maximum too); the
+ * column is a smallint. A count that is not a whole number in 1…64 is a broken item, skipped.
+ */
+export const MAX_GPUS_PER_OFFER = 64;
+/** Distinct unmapped names kept per poll (the rest are counted together): they are stored and shown. */
+export const MAX_UNMAPPED_NAMES = 50;
+export const OTHER_UNMAPPED = '(other unmapped names)';
+/**
+ * Spec figures beyond this (GB of RAM or disk, Mbit/s, vCPUs) are not real: stored as unknown rather
+ * than as a number that overflows its `real` column and fails the whole snapshot.
+ */
+const MAX_SPEC_VALUE = 1e9;
+
+const SPEC_FIELDS = ['reliability', 'vcpus', 'ramGb', 'diskGb', 'inetDownMbps', 'inetUpMbps'] as const;
+
+function spec(v: number | null | undefined): number | null {
+	return v !== null && v !== undefined && Number.isFinite(v) && v >= 0 && v <= MAX_SPEC_VALUE ? v : null;
 }
 
 export interface Tally {
@@ -84,10 +123,15 @@ export function createTally(): Tally {
 			skippedReasons[reason] = (skippedReasons[reason] ?? 0) + count;
 		},
 		unmapped(name) {
-			const key = capText(name, MAX_NAME_LENGTH) || '(empty name)';
+			let key = capText(name, MAX_NAME_LENGTH) || '(empty name)';
+			if (!(key in unmapped) && Object.keys(unmapped).length >= MAX_UNMAPPED_NAMES) key = OTHER_UNMAPPED;
 			unmapped[key] = (unmapped[key] ?? 0) + 1;
 		},
 		add(offer) {
+			if (!Number.isInteger(offer.gpuCount) || offer.gpuCount < 1 || offer.gpuCount > MAX_GPUS_PER_OFFER) {
+				tally.skip('invalid GPU count');
+				return false;
+			}
 			const ok =
 				Number.isFinite(offer.pricePerGpuHourUsd) &&
 				Number.isFinite(offer.pricePerHourUsd) &&
@@ -98,7 +142,9 @@ export function createTally(): Tally {
 				rejectedPrices++;
 				return false;
 			}
-			tally.offers.push(offer);
+			const clean = { ...offer };
+			for (const k of SPEC_FIELDS) if (clean[k] !== undefined) clean[k] = spec(clean[k]);
+			tally.offers.push(clean);
 			return true;
 		},
 		result() {

@@ -6,7 +6,16 @@
 import { z } from 'zod';
 import { gpuBySlug, resolveGpuName, RUNPOD_GPU_IDS } from './catalog.ts';
 import { PayloadShapeError, ProviderError } from './errors.ts';
-import { bool, capText, createTally, MAX_NAME_LENGTH, num, type Tally } from './normalize.ts';
+import {
+	bool,
+	capOptional,
+	capText,
+	createTally,
+	MAX_NAME_LENGTH,
+	MAX_REF_LENGTH,
+	num,
+	type Tally
+} from './normalize.ts';
 import type { Adapter, Cloud, FetchResult, NormalizedOffer, ParseResult, Pricing } from './types.ts';
 
 export const RUNPOD_PATH = '/graphql';
@@ -128,8 +137,8 @@ function parseGraphql(types: unknown[], observedAt: string): ParseResult {
 		const onDemandAvailable = t.lowestPrice?.uninterruptablePrice != null;
 		const spotAvailable = t.lowestPrice?.minimumBidPrice != null;
 		const extra = {
-			displayName: t.displayName ? capText(t.displayName, MAX_NAME_LENGTH) : null,
-			stockStatus: t.lowestPrice?.stockStatus ?? null,
+			displayName: capOptional(t.displayName, MAX_NAME_LENGTH),
+			stockStatus: capOptional(t.lowestPrice?.stockStatus, MAX_REF_LENGTH),
 			maxGpuCount: t.maxGpuCount ?? null
 		};
 		if (t.secureCloud !== true && t.communityCloud !== true) {
@@ -169,8 +178,8 @@ function parseCatalog(gpus: unknown[], observedAt: string): ParseResult {
 		// availability HIGH/MEDIUM/LOW/NONE (§2.3)
 		const available = g.availability != null && g.availability.toUpperCase() !== 'NONE';
 		const extra = {
-			displayName: g.name ? capText(g.name, MAX_NAME_LENGTH) : null,
-			stockStatus: g.availability
+			displayName: capOptional(g.name, MAX_NAME_LENGTH),
+			stockStatus: capOptional(g.availability, MAX_REF_LENGTH)
 		};
 		if (g.secure !== true && g.community !== true) {
 			tally.skip('offered in neither secure nor community cloud');
@@ -211,7 +220,7 @@ async function fetchRunpod(ctx: Parameters<Adapter['fetch']>[0]): Promise<FetchR
 		throw new ProviderError(
 			'runpod',
 			'api-error',
-			`GraphQL error: ${typeof first === 'string' ? capText(first, 200) : 'unknown error'}`,
+			`GraphQL error: ${typeof first === 'string' ? capText(ctx.http.redact(first), 200) : 'unknown error'}`,
 			{ status: res.status, attempts: res.attempts }
 		);
 	}

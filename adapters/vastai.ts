@@ -7,9 +7,11 @@ import { gpuBySlug, resolveGpuName, VASTAI_GPU_NAMES } from './catalog.ts';
 import { PayloadShapeError } from './errors.ts';
 import {
 	bool,
+	capOptional,
 	capText,
 	createTally,
 	MAX_NAME_LENGTH,
+	MAX_REF_LENGTH,
 	MAX_REGION_LENGTH,
 	num,
 	str,
@@ -157,7 +159,7 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 			region: vastaiCountry(o.geolocation),
 			available,
 			observedAt: at,
-			offerRef: o.id ?? null,
+			offerRef: capOptional(o.id, MAX_REF_LENGTH),
 			reliability: o.reliability2 ?? o.reliability ?? null,
 			verified: o.verification ? o.verification === 'verified' : (o.verified ?? null),
 			vcpus: o.cpu_cores_effective ?? o.cpu_cores ?? null,
@@ -167,8 +169,8 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 			inetDownMbps: o.inet_down ?? null,
 			inetUpMbps: o.inet_up ?? null,
 			extra: {
-				machineId: o.machine_id ?? null,
-				geolocation: o.geolocation ? capText(o.geolocation, MAX_REGION_LENGTH) : null,
+				machineId: capOptional(o.machine_id, MAX_REF_LENGTH),
+				geolocation: capOptional(o.geolocation, MAX_REGION_LENGTH),
 				gpuRamMiB: o.gpu_ram ?? null,
 				allocatedStorageGb: VASTAI_ALLOCATED_STORAGE_GB
 			}

@@ -40,7 +40,8 @@ runAfterEveryPoll(asJson ? () => {} : console.log);
 
 let cycle;
 try {
-	cycle = await pollOnce(database, config);
+	// Progress lines ("vastai: storing N offers") in the text summary; --json prints the document only.
+	cycle = await pollOnce(database, config, { log: asJson ? undefined : (line) => console.log(line) });
 } finally {
 	await database.close();
 }

@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
-import { startApp } from '$lib/server/app';
+import { getApp, startApp } from '$lib/server/app';
 import { archiveBootstrapHook } from '$lib/server/archive';
 import { historyMaintenanceHook } from '$lib/server/history-jobs';
 import { ConfigError } from '$lib/server/config';
@@ -50,6 +50,42 @@ function crossSiteForm(request: Request, url: URL): boolean {
 	}
 }
 
+/**
+ * Every request gets a time budget (REQUEST_TIMEOUT_MS): a request still unanswered then gets a 503 with
+ * Retry-After instead of hanging (a database stuck on a lock, PGlite busy with a long write). Postgres
+ * cancels the statement itself later (statement_timeout, db/index.ts); the late answer is dropped.
+ */
+async function resolveWithinBudget(
+	event: Parameters<Handle>[0]['event'],
+	resolve: Parameters<Handle>[0]['resolve']
+): Promise<Response> {
+	let budgetMs: number;
+	try {
+		budgetMs = getApp().config.requestTimeoutMs;
+	} catch {
+		return resolve(event); // not started (never in production: init runs first)
+	}
+	const work = Promise.resolve(resolve(event));
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<'late'>((ok) => {
+		timer = setTimeout(() => ok('late'), budgetMs);
+	});
+	const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
+	if (first !== 'late') return first;
+	work.then((r) => r.body?.cancel().catch(() => {})).catch(() => {});
+	console.error(`[app] ${event.request.method} ${event.url.pathname} took over ${budgetMs} ms: answered 503`);
+	const message = `The server took too long to answer (over ${Math.round(budgetMs / 100) / 10} s). Try again in a moment.`;
+	const headers = { 'Retry-After': '10', 'Cache-Control': 'no-store' };
+	if (event.url.pathname.startsWith('/api/')) {
+		return Response.json({ error: message, code: 'timeout' }, { status: 503, headers });
+	}
+	const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title></head><body><h1>Temporarily unavailable</h1><p>${message}</p><p><a href="/">Back to the price comparison</a></p></body></html>`;
+	return new Response(html, {
+		status: 503,
+		headers: { ...headers, 'content-type': 'text/html; charset=utf-8' }
+	});
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	if (crossSiteForm(event.request, event.url)) {
 		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, {
@@ -57,7 +93,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }
 		});
 	}
-	let response = await resolve(event);
+	let response = await resolveWithinBudget(event, resolve);
 	if (event.locals.databaseUnavailable && response.status === 500) {
 		// The database is unreachable (not a bug): answer 503 so clients and proxies retry later.
 		const headers = new Headers(response.headers);
@@ -67,10 +103,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
+	if (!response.headers.has('content-security-policy')) {
+		// Answers SvelteKit did not render (the 503 above, endpoints) get the strictest policy.
+		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+	}
 	return response;
 };
 
-export const handleError: HandleServerError = ({ error, status, event }) => {
+export const handleError: HandleServerError = ({ error, status, message, event }) => {
 	if (isDatabaseUnavailable(error)) {
 		event.locals.databaseUnavailable = true;
 		console.error(`[app] database unavailable: ${(error as Error)?.message ?? error}`);
@@ -79,6 +119,9 @@ export const handleError: HandleServerError = ({ error, status, event }) => {
 			code: 'database_unavailable'
 		};
 	}
-	if (status !== 404) console.error('[app] unhandled error:', error);
-	return { message: status === 404 ? 'Not found' : 'Internal error' };
+	// 4xx from SvelteKit itself (a body over BODY_SIZE_LIMIT, a malformed request): the client's
+	// mistake, answered with SvelteKit's own short message and not logged as a server error.
+	if (status < 500) return { message: status === 404 ? 'Not found' : message };
+	console.error('[app] unhandled error:', error);
+	return { message: 'Internal error' };
 };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDERS } from '../../adapters/types.ts';
+import { plainText } from './input.ts';
 
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
 
@@ -55,7 +56,8 @@ export const offerFilterSchema = z.object({
 	pricing: optionalEnum(['on_demand', 'spot'] as const),
 	cloud: optionalEnum(['secure', 'community'] as const),
 	provider: optionalEnum(PROVIDERS),
-	region: z.preprocess(empty, z.string().max(64, 'at most 64 characters').optional()),
+	// Provider regions are capped at 64 characters (adapters/normalize.ts MAX_REGION_LENGTH).
+	region: z.preprocess(empty, plainText(64).optional()),
 	available: optionalBool
 });
 

@@ -364,7 +364,9 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 		)) as [{ n: number }];
 		const logs: string[] = [];
 		const stopA = await createPollerHook({ http: HTTP, log: (l) => logs.push(l) })(app);
-		for (let i = 0; i < 100 && logs.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+		// one summary line per provider (progress lines, "storing N offers", come before them)
+		const summaries = () => logs.filter((l) => /^\[poll\] \w+: (ok|FAILED|disabled)/.test(l)).length;
+		for (let i = 0; i < 100 && summaries() < 3; i++) await new Promise((r) => setTimeout(r, 50));
 		expect(logs.some((l) => /^\[poll\] vastai: ok/.test(l))).toBe(true);
 		// Another instance (same database) starting within the same minute finds the slot taken.
 		const otherDb =

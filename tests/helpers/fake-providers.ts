@@ -34,6 +34,8 @@ export type Fault = (typeof FAULTS)[number];
 
 export type Behaviour =
 	| { payload: unknown; status?: number; headers?: Record<string, string> }
+	/** exactly these bytes (an HTML page, a plain-text error, broken JSON) */
+	| { raw: string; status?: number; headers?: Record<string, string> }
 	| { fault: Fault; retryAfterSeconds?: number };
 
 /** The paths the adapters call (adapters/vastai.ts, runpod.ts, lambda.ts). */
@@ -201,6 +203,10 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 			}
 		}
 		const b = behaviourOf(provider);
+		if ('raw' in b) {
+			res.writeHead(b.status ?? 200, { 'content-type': 'text/plain; charset=utf-8', ...b.headers });
+			return res.end(b.raw);
+		}
 		if ('payload' in b) {
 			const answer = provider === 'vastai' ? vastaiAnswer(b.payload, body) : b.payload;
 			return sendJson(res, b.status ?? 200, answer, b.headers);

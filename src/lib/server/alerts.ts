@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
+import { plainText } from '../input.ts';
 import { rows, type Db } from './db/index.ts';
 import {
 	checkWebhookUrl,
@@ -25,6 +26,15 @@ export const MAX_THRESHOLD_USD = 1000;
 export const MAX_GPU_COUNT = 64;
 /** A database of watches for one dashboard, not a mailing list: keeps a bad script from filling it. */
 export const MAX_WATCHES = 500;
+/** Ids are bigserial; past 2^53 a JavaScript number is no longer exact, so larger ids cannot exist here. */
+export const MAX_WATCH_ID = Number.MAX_SAFE_INTEGER;
+
+/** A watch id from a query string, a form or a JSON body. */
+export const watchIdSchema = z.coerce
+	.number({ message: 'expected a watch id' })
+	.int('expected a watch id')
+	.positive('expected a watch id')
+	.max(MAX_WATCH_ID, 'expected a watch id');
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -37,7 +47,7 @@ export const watchInputSchema = z.object({
 		.refine((s) => gpuBySlug(s) !== undefined, { message: 'unknown GPU' }),
 	pricing: z.enum(['on_demand', 'spot']),
 	provider: z.preprocess(emptyToUndefined, z.enum(PROVIDERS).optional()),
-	region: z.preprocess(emptyToUndefined, z.string().trim().max(40).optional()),
+	region: z.preprocess(emptyToUndefined, plainText(40).optional()),
 	minGpuCount: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_GPU_COUNT).default(1)),
 	thresholdUsd: z.coerce
 		.number({ message: 'expected a price in USD per GPU-hour' })
@@ -45,14 +55,11 @@ export const watchInputSchema = z.object({
 		.max(MAX_THRESHOLD_USD),
 	webhookUrl: z.preprocess(
 		emptyToUndefined,
-		z
-			.string()
-			.trim()
-			.max(MAX_WEBHOOK_URL_LENGTH)
+		plainText(MAX_WEBHOOK_URL_LENGTH)
 			.refine((s) => checkWebhookUrlSyntax(s).ok, { message: 'must be an http:// or https:// URL' })
 			.optional()
 	),
-	label: z.preprocess(emptyToUndefined, z.string().trim().max(80).optional())
+	label: z.preprocess(emptyToUndefined, plainText(80).optional())
 });
 export type WatchInput = z.output<typeof watchInputSchema>;
 

@@ -97,6 +97,7 @@ const envSchema = z.object({
 		.transform((v) => (v && v.trim() ? v.trim() : './data')),
 	POLL_INTERVAL_MINUTES: int(10, 0, 1440),
 	PROVIDER_TIMEOUT_MS: int(30_000, 100, 600_000),
+	REQUEST_TIMEOUT_MS: int(15_000, 100, 600_000),
 	PROVIDERS: z
 		.string()
 		.optional()
@@ -133,6 +134,8 @@ export type Config = {
 	dataDir: string;
 	pollIntervalMinutes: number;
 	providerTimeoutMs: number;
+	/** time budget of one HTTP request to the dashboard (REQUEST_TIMEOUT_MS) */
+	requestTimeoutMs: number;
 	providers: ProviderId[];
 	apiUrls: Record<ProviderId, string>;
 	lambdaApiKey: string | undefined;
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		dataDir: e.DATA_DIR,
 		pollIntervalMinutes: e.POLL_INTERVAL_MINUTES,
 		providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+		requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
 		providers: e.PROVIDERS,
 		apiUrls: { vastai: e.VASTAI_API_URL, runpod: e.RUNPOD_API_URL, lambda: e.LAMBDA_API_URL },
 		lambdaApiKey: e.LAMBDA_API_KEY,
@@ -189,6 +193,11 @@ export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string;
 	{ name: 'DATA_DIR', default: './data', meaning: 'PGlite data directory (locked to one process)' },
 	{ name: 'POLL_INTERVAL_MINUTES', default: '10', meaning: 'in-process polling interval; 0 disables' },
 	{ name: 'PROVIDER_TIMEOUT_MS', default: '30000', meaning: 'timeout of each provider request' },
+	{
+		name: 'REQUEST_TIMEOUT_MS',
+		default: '15000',
+		meaning: 'time budget of one request to the dashboard; past it the answer is a 503'
+	},
 	{ name: 'PROVIDERS', default: 'vastai,runpod,lambda', meaning: 'comma list of enabled providers' },
 	{ name: 'VASTAI_API_URL', default: 'https://console.vast.ai', meaning: 'vast.ai API base URL' },
 	{ name: 'RUNPOD_API_URL', default: 'https://api.runpod.io', meaning: 'RunPod API base URL' },

@@ -259,6 +259,13 @@ export async function runHistoryMaintenance(database: Database, now: Date = new 
 // Query
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * Accepted range of `from`/`to`: nothing is stored before the Unix epoch, and Postgres refuses year 0
+ * (it has no year 0: `0000-01-01` was a 500). Four-digit years end at 9999.
+ */
+const EARLIEST_MS = Date.UTC(1970, 0, 1);
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 const isoTime = z
 	.string()
 	.trim()
@@ -269,7 +276,10 @@ const isoTime = z
 			message: 'expected an ISO 8601 date or date-time (e.g. 2026-07-01 or 2026-07-01T12:00:00Z)'
 		}
 	)
-	.transform((s) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s));
+	.transform((s) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s))
+	.refine((d) => d.getTime() >= EARLIEST_MS && d.getTime() <= LATEST_MS, {
+		message: 'expected a time from 1970-01-01 to 9999-12-31'
+	});
 
 /** Query parameters of GET /api/history (also used by the page loader). */
 export const historyQuerySchema = z
@@ -391,6 +401,10 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 	else fromMs = (await earliestPoint(db, q.gpu))?.getTime() ?? toMs - 30 * DAY_MS;
 	if (fromMs >= toMs) fromMs = toMs - DAY_MS;
 	const { bucket, resolution } = chooseBucket(fromMs, toMs, now.getTime(), q.bucket);
+	// Past 500 of the largest buckets (~500 years) the range is cut at its start: the cap always holds.
+	if (pointCount(fromMs, toMs, bucket.seconds) > MAX_POINTS_PER_SERIES) {
+		fromMs = toMs - (MAX_POINTS_PER_SERIES - 1) * bucket.seconds * 1000;
+	}
 	const archiveBucket = bucket.seconds >= DAY_S ? bucket : BUCKETS[bucketIndex('1d')]!;
 	const from = new Date(fromMs).toISOString();
 	const to = new Date(toMs).toISOString();
@@ -498,8 +512,10 @@ export type RangeKey = (typeof RANGES)[number]['key'];
  */
 export const DEFAULT_RANGE: RangeKey = '1y';
 
-export function parseRange(v: string | null): RangeKey {
-	return (RANGES.find((r) => r.key === v)?.key ?? DEFAULT_RANGE) as RangeKey;
+/** The `range` parameter: absent or empty → the default; an unknown value → undefined (a 400). */
+export function parseRange(v: string | null): RangeKey | undefined {
+	if (v === null || v.trim() === '') return DEFAULT_RANGE;
+	return RANGES.find((r) => r.key === v.trim())?.key;
 }
 
 export interface GpuHistory extends HistoryResult {

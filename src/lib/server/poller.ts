@@ -14,11 +14,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { ADAPTERS, apiKeyFor, disabledReason } from '../../../adapters/index.ts';
-import { PayloadShapeError, ProviderError } from '../../../adapters/errors.ts';
+import {
+	PayloadShapeError,
+	ProviderError,
+	redactSecrets,
+	stripUrlQueries
+} from '../../../adapters/errors.ts';
 import { createHttpClient, type HttpPolicy } from '../../../adapters/http.ts';
 import type { ParseResult, ProviderId } from '../../../adapters/types.ts';
 import type { App, StartHook } from './app.ts';
 import type { Config } from './config.ts';
+import { isDatabaseUnavailable } from './db/errors.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
 import { storeSnapshot } from './snapshots.ts';
 
@@ -68,6 +74,8 @@ export interface PollOptions {
 	/** stops in-flight requests (server shutdown) */
 	signal?: AbortSignal;
 	cycleId?: string;
+	/** progress lines (e.g. "vastai: storing 9,000 offers"); default: none */
+	log?: (line: string) => void;
 }
 
 export interface SnapshotStoredEvent {
@@ -121,6 +129,21 @@ async function notify<E>(list: ((e: E) => void | Promise<void>)[], event: E, wha
 }
 
 const MAX_ERROR_LENGTH = 1000;
+
+/** The API keys of this configuration: never in a message, a log line or a poll record. */
+export function configSecrets(config: Pick<Config, 'lambdaApiKey' | 'runpodApiKey'>): string[] {
+	return [config.lambdaApiKey, config.runpodApiKey].filter((k): k is string => Boolean(k));
+}
+
+/** An error message fit for the poll record, logs and pages: no key, no URL query, no control characters. */
+export function safeErrorMessage(message: string, secrets: readonly string[]): string {
+	return (
+		redactSecrets(stripUrlQueries(message), secrets)
+			// eslint-disable-next-line no-control-regex
+			.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+			.slice(0, MAX_ERROR_LENGTH)
+	);
+}
 
 /** One poll cycle over the providers, concurrently. Never throws for a provider's failure. */
 export async function pollOnce(
@@ -185,13 +208,15 @@ async function pollProvider(
 		return result;
 	}
 	const db = database.db;
+	const secrets = configSecrets(config);
 	let pollRunId: number | undefined;
 	try {
 		pollRunId = await insertRun(db, cycleId, id, started);
 		result.pollRunId = pollRunId;
 	} catch (err) {
 		// Without a database there is nothing to record into; report and move on.
-		result.error = `[${id}] could not record the poll: ${(err as Error).message}`;
+		result.error = safeErrorMessage(`[${id}] could not record the poll: ${describeError(err)}`, secrets);
+		result.errorKind = 'database';
 		result.durationMs = Math.round(performance.now() - t0);
 		return result;
 	}
@@ -200,7 +225,8 @@ async function pollProvider(
 		const http = createHttpClient(id, {
 			timeoutMs: config.providerTimeoutMs,
 			...options.http,
-			signal: options.signal ?? options.http?.signal
+			signal: options.signal ?? options.http?.signal,
+			secrets
 		});
 		const fetched = await adapter.fetch({
 			baseUrl: config.apiUrls[id],
@@ -232,6 +258,7 @@ async function pollProvider(
 					`${Object.keys(parsed.unmapped).length} unmapped names, ${parsed.rejectedPrices} rejected prices)`
 			);
 		}
+		options.log?.(`[poll] ${id}: storing ${parsed.offers.length} offers (poll run ${pollRunId})`);
 		const stored = await storeSnapshot(db, id, pollRunId, observedAt, parsed.offers);
 		result.status = 'ok';
 		result.snapshotId = stored.snapshotId;
@@ -243,10 +270,7 @@ async function pollProvider(
 		result.errorKind = err instanceof ProviderError ? err.kind : 'internal';
 		if (err instanceof ProviderError && result.requests === 0) result.requests = err.attempts;
 		const message = describeError(err);
-		result.error = (message.startsWith(`[${id}]`) ? message : `[${id}] ${message}`).slice(
-			0,
-			MAX_ERROR_LENGTH
-		);
+		result.error = safeErrorMessage(message.startsWith(`[${id}]`) ? message : `[${id}] ${message}`, secrets);
 	}
 	result.durationMs = Math.round(performance.now() - t0);
 	try {
@@ -337,6 +361,8 @@ export async function claimPollSlot(db: Db, slot: number, instance: string): Pro
 export interface SchedulerOptions extends Pick<PollOptions, 'http'> {
 	/** logs (default console.log) */
 	log?: (line: string) => void;
+	/** a cycle that could not run (default console.error); `err` only for unexpected errors */
+	logError?: (line: string, err?: unknown) => void;
 }
 
 /** One line per provider for logs and the CLI. */
@@ -359,6 +385,9 @@ export function createPollerHook(options: SchedulerOptions = {}): StartHook {
 		if (minutes === 0) return;
 		const intervalMs = minutes * 60_000;
 		const log = options.log ?? ((line: string) => console.log(line));
+		const logError =
+			options.logError ??
+			((line: string, err?: unknown) => (err === undefined ? console.error(line) : console.error(line, err)));
 		const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		const controller = new AbortController();
 		let timer: ReturnType<typeof setTimeout> | undefined;
@@ -371,13 +400,24 @@ export function createPollerHook(options: SchedulerOptions = {}): StartHook {
 				const slot = Math.floor(Date.now() / intervalMs);
 				const res = await app.database.tryWithLock(LOCK_KEYS.poll, async () => {
 					if (!(await claimPollSlot(app.database.db, slot, instance))) return null;
-					return pollOnce(app.database, app.config, { http: options.http, signal: controller.signal });
+					return pollOnce(app.database, app.config, {
+						http: options.http,
+						signal: controller.signal,
+						log
+					});
 				});
 				if (!res.acquired || res.value === null) return;
 				for (const r of res.value.results) log(`[poll] ${summarizeResult(r)}`);
 			})()
 				.catch((err) => {
-					if (!stopped) console.error('[poll] cycle failed:', err);
+					if (stopped) return;
+					if (isDatabaseUnavailable(err)) {
+						// An outage, not a bug: no stack trace; the next interval tries again.
+						const why = safeErrorMessage(describeError(err), configSecrets(app.config));
+						logError(
+							`[poll] cycle failed: the database is unavailable (${why}); retrying at the next interval`
+						);
+					} else logError('[poll] cycle failed:', err);
 				})
 				.finally(() => {
 					running = undefined;

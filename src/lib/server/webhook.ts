@@ -79,6 +79,9 @@ export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
+/** How long saving a watch waits for its webhook host to resolve (a resolver's own retry is 5 s). */
+export const WEBHOOK_DNS_TIMEOUT_MS = 5_000;
+
 /** Syntax only: http(s), a host, no credentials. */
 export function checkWebhookUrlSyntax(raw: string): UrlCheck {
 	if (raw.length > MAX_WEBHOOK_URL_LENGTH)
@@ -107,10 +110,17 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
 			: syntax;
 	}
 	let addresses: LookupAddress[];
+	let timer: ReturnType<typeof setTimeout> | undefined;
 	try {
-		addresses = await dnsLookupAsync(host, { all: true });
+		// A resolver that never answers must not hold the request (the save is interactive).
+		const timeout = new Promise<never>((_, fail) => {
+			timer = setTimeout(() => fail(new Error('timeout')), WEBHOOK_DNS_TIMEOUT_MS);
+		});
+		addresses = await Promise.race([dnsLookupAsync(host, { all: true }), timeout]);
 	} catch {
 		return { ok: false, reason: `host ${host.slice(0, 100)} does not resolve` };
+	} finally {
+		clearTimeout(timer);
 	}
 	if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
 		return {

@@ -1,5 +1,4 @@
 import { fail } from '@sveltejs/kit';
-import { z } from 'zod';
 import { GPUS } from '../../../adapters/catalog.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
 import { getApp } from '$lib/server/app';
@@ -8,6 +7,7 @@ import {
 	deleteWatch,
 	listFirings,
 	listWatches,
+	watchIdSchema,
 	watchInputSchema,
 	WatchError
 } from '$lib/server/alerts';
@@ -24,13 +24,15 @@ export const load: PageServerLoad = async () => {
 	};
 };
 
-const idSchema = z.object({ id: z.coerce.number().int().positive() });
-
 export const actions: Actions = {
 	create: async ({ request }) => {
-		const form = Object.fromEntries(await request.formData());
+		const form = await request.formData();
+		// Only the watch's own fields travel back into the re-rendered form (a file upload becomes '').
 		const values = Object.fromEntries(
-			Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : ''])
+			Object.keys(watchInputSchema.shape).flatMap((k) => {
+				const v = form.get(k);
+				return v === null ? [] : [[k, typeof v === 'string' ? v : '']];
+			})
 		);
 		const parsed = watchInputSchema.safeParse(values);
 		if (!parsed.success) {
@@ -49,10 +51,10 @@ export const actions: Actions = {
 		}
 	},
 	delete: async ({ request }) => {
-		const parsed = idSchema.safeParse(Object.fromEntries(await request.formData()));
+		const parsed = watchIdSchema.safeParse((await request.formData()).get('id'));
 		if (!parsed.success) return fail(400, { field: 'id', error: 'invalid watch id' });
-		const ok = await deleteWatch(getApp().database.db, parsed.data.id);
+		const ok = await deleteWatch(getApp().database.db, parsed.data);
 		if (!ok) return fail(404, { field: 'id', error: 'no such watch' });
-		return { deleted: parsed.data.id };
+		return { deleted: parsed.data };
 	}
 };

@@ -72,6 +72,11 @@ export function migrationsFolder(): string {
 
 const DAY_MS = 86_400_000;
 
+/** Postgres statement_timeout of every connection (PGlite has no timer to enforce one). */
+export const STATEMENT_TIMEOUT_MS = 60_000;
+/** Postgres idle_in_transaction_session_timeout of every connection. */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
 /** Advisory lock keys (64-bit space; small fixed numbers are enough for one app). */
 export const LOCK_KEYS = { migrate: 727_001, poll: 727_002, retention: 727_003, archive: 727_004 } as const;
 
@@ -113,17 +118,18 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 	}
 	const db = drizzle({ client, schema }) as unknown as Db;
 	let closed = false;
+	const held = new Set<number>();
 	return {
 		engine: 'pglite',
 		db,
 		async tryWithLock(key, fn) {
-			// One process owns a PGlite directory (file lock), so the advisory lock only guards re-entry.
-			const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [key]);
-			if (!res.rows[0]?.ok) return { acquired: false };
+			// One process owns a PGlite directory (file lock): only re-entry within it needs guarding.
+			if (held.has(key)) return { acquired: false };
+			held.add(key);
 			try {
 				return { acquired: true, value: await fn() };
 			} finally {
-				await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
+				held.delete(key);
 			}
 		},
 		async close() {
@@ -147,31 +153,56 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
 		// A stopped server must not hang requests: fail fast, the caller answers 503 and retries later.
 		connect_timeout: 10,
 		idle_timeout: 60,
-		connection: { application_name: 'gpu-rental-dashboard' }
+		connection: {
+			application_name: 'gpu-rental-dashboard',
+			// No statement may run unbounded (a request stuck on a lock, a runaway query): the longest
+			// legitimate ones (a snapshot of a full vast.ai market, an hour's rollup, the archive import)
+			// take seconds. A transaction left open by a vanished client must not hold its locks.
+			statement_timeout: STATEMENT_TIMEOUT_MS,
+			idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS
+		}
+	});
+	/**
+	 * Advisory locks are session-level, so they live on one dedicated connection, kept open (no idle or
+	 * lifetime limit: closing it would drop the locks under a running job). Not a reserved connection of
+	 * the pool: postgres.js 3.4 writes a query for a reserved connection the server has closed (outage)
+	 * to its null socket from a timer, an uncaught TypeError that kills the process. This client simply
+	 * reconnects; a lock held by a session that died with the outage is gone with it, as it should be.
+	 */
+	const locks: Sql = postgres(url, {
+		max: 1,
+		onnotice: () => {},
+		connect_timeout: 10,
+		idle_timeout: 0,
+		max_lifetime: null,
+		connection: { application_name: 'gpu-rental-dashboard (locks)', statement_timeout: STATEMENT_TIMEOUT_MS }
 	});
 	const db = drizzle({ client, schema }) as unknown as Db;
 	let closed = false;
+	/** keys held by this instance: session locks are re-entrant, one session serves every job here */
+	const held = new Set<number>();
 	return {
 		engine: 'postgres',
 		db,
 		async tryWithLock(key, fn) {
-			const reserved = await client.reserve();
+			if (held.has(key)) return { acquired: false };
+			held.add(key);
 			try {
-				const [row] = await reserved<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`;
+				const [row] = await locks<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`;
 				if (!row?.ok) return { acquired: false };
 				try {
 					return { acquired: true, value: await fn() };
 				} finally {
-					await reserved`select pg_advisory_unlock(${key})`.catch(() => {});
+					await locks`select pg_advisory_unlock(${key})`.catch(() => {});
 				}
 			} finally {
-				reserved.release();
+				held.delete(key);
 			}
 		},
 		async close() {
 			if (closed) return;
 			closed = true;
-			await client.end({ timeout: 3 });
+			await Promise.all([client.end({ timeout: 3 }), locks.end({ timeout: 3 })]);
 		}
 	};
 }

@@ -1,14 +1,15 @@
-import { error, json } from '@sveltejs/kit';
-import { z } from 'zod';
+import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import {
 	createWatch,
 	deleteWatch,
 	listFirings,
 	listWatches,
+	watchIdSchema,
 	watchInputSchema,
 	WatchError
 } from '$lib/server/alerts';
+import { badRequest, fieldError, readJsonBody, zodBadRequest } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 
 /** GET /api/alerts → { watches, firings } (the 100 newest firings). */
@@ -20,17 +21,10 @@ export const GET: RequestHandler = async () => {
 
 /** POST /api/alerts with a JSON watch → 201 { watch }. */
 export const POST: RequestHandler = async ({ request }) => {
-	let body: unknown;
-	try {
-		body = await request.json();
-	} catch {
-		error(400, 'body: expected a JSON object');
-	}
-	const parsed = watchInputSchema.safeParse(body);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0]!;
-		error(400, `${String(issue.path[0] ?? 'body')}: ${issue.message}`);
-	}
+	const body = await readJsonBody(request);
+	if (!body.ok) return body.response;
+	const parsed = watchInputSchema.safeParse(body.value);
+	if (!parsed.success) return zodBadRequest(parsed.error, 'body');
 	const app = getApp();
 	try {
 		const watch = await createWatch(app.database.db, parsed.data, {
@@ -38,22 +32,23 @@ export const POST: RequestHandler = async ({ request }) => {
 		});
 		return json({ watch }, { status: 201 });
 	} catch (err) {
-		if (err instanceof WatchError) error(400, `${err.field}: ${err.message}`);
+		if (err instanceof WatchError) return badRequest(err.field, err.message);
 		throw err;
 	}
 };
-
-const idSchema = z.coerce.number().int().positive();
 
 /** DELETE /api/alerts?id=N (or a JSON body {"id": N}) → 204, 404 when there is no such watch. */
 export const DELETE: RequestHandler = async ({ url, request }) => {
 	let raw: unknown = url.searchParams.get('id');
 	if (raw === null) {
-		const body = (await request.json().catch(() => null)) as { id?: unknown } | null;
-		raw = body?.id;
+		const body = await readJsonBody(request);
+		if (!body.ok) return body.response;
+		raw = (body.value as { id?: unknown } | null)?.id;
 	}
-	const id = idSchema.safeParse(raw);
-	if (!id.success) error(400, 'id: expected a watch id');
-	if (!(await deleteWatch(getApp().database.db, id.data))) error(404, 'id: no such watch');
+	const id = watchIdSchema.safeParse(raw);
+	if (!id.success) return badRequest('id', 'expected a watch id');
+	if (!(await deleteWatch(getApp().database.db, id.data))) {
+		return fieldError(404, { field: 'id', message: 'no such watch' });
+	}
 	return new Response(null, { status: 204 });
 };

@@ -6,6 +6,7 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { buildAnswer } from '$lib/estimate-answer';
 import { parseEstimateQuery, parseEstimateRequest, type Parsed } from '$lib/estimate-input';
+import { readJsonBody } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 
@@ -29,19 +30,7 @@ async function answer(parsed: Parsed): Promise<Response> {
 export const GET: RequestHandler = ({ url }) => answer(parseEstimateQuery(url.searchParams));
 
 export const POST: RequestHandler = async ({ request }) => {
-	let body: unknown;
-	try {
-		body = await request.json();
-	} catch {
-		return json(
-			{
-				error: 'body: expected a JSON object',
-				field: 'body',
-				message: 'body: expected a JSON object',
-				issues: [{ field: 'body', message: 'expected a JSON object' }]
-			},
-			{ status: 400 }
-		);
-	}
-	return answer(parseEstimateRequest(body));
+	const body = await readJsonBody(request);
+	if (!body.ok) return body.response;
+	return answer(parseEstimateRequest(body.value));
 };

@@ -1,4 +1,5 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
+import { zodBadRequest } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
 import { historyQuerySchema, historyToCsv, queryHistory } from '$lib/server/history';
@@ -7,10 +8,7 @@ import type { RequestHandler } from './$types';
 /** GET /api/history?gpu=SLUG[&provider=&pricing=&cloud=&source=&from=&to=&bucket=&format=csv] */
 export const GET: RequestHandler = async ({ url }) => {
 	const parsed = historyQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0]!;
-		error(400, `${String(issue.path[0] ?? 'query')}: ${issue.message}`);
-	}
+	if (!parsed.success) return zodBadRequest(parsed.error, 'query');
 	const result = await queryHistory(getApp().database.db, parsed.data);
 	const hasArchive = result.series.some((s) => s.source === 'archive');
 	const headers: Record<string, string> = { 'Cache-Control': 'no-store' };

@@ -4,6 +4,7 @@ import { listOffers } from '$lib/server/offers';
 import { enabledProviders, getFreshness } from '$lib/server/providers';
 import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
 import { offersToCsv } from '$lib/server/csv';
+import { badRequest } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 
 /** Default and maximum page: issue 3, `limit` 1–5000. */
@@ -11,12 +12,8 @@ const MAX_LIMIT = 5000;
 
 export const GET: RequestHandler = async ({ url }) => {
 	const query = parseQuery(offersQuerySchema, url.searchParams);
-	if (!query.ok) {
-		return json(
-			{ error: `invalid parameter ${query.param}: ${query.message}`, param: query.param },
-			{ status: 400 }
-		);
-	}
+	// `param` is the field's name under the API's first spelling (kept for existing clients).
+	if (!query.ok) return badRequest(query.param, query.message, { param: query.param });
 	const { limit = MAX_LIMIT, format = 'json', sort, dir, ...filters } = query.value;
 	const { database, config } = getApp();
 	const [list, freshness] = await Promise.all([

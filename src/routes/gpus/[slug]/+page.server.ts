@@ -21,6 +21,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const now = new Date();
 	const scope = enabledProviders(config);
 	const range = parseRange(url.searchParams.get('range'));
+	if (!range) error(400, `Invalid parameter range: expected one of ${RANGES.map((r) => r.key).join(', ')}`);
 	const [list, summary, health, history] = await Promise.all([
 		listOffers(database.db, { ...filters, gpu: gpu.slug }, { limit: PAGE_LIMIT, sort, dir, scope }),
 		compareByGpu(database.db, { gpu: gpu.slug }, scope),
