@@ -76,7 +76,7 @@ describe.each(ENGINES)('history on %s', (engine) => {
 			2 * POLLS
 		);
 		const first = await rollupHistory(database.db, START, NOW);
-		expect(first).toEqual({ hourPoints: 2 * 365 * 24, dayPoints: 2 * 365 });
+		expect(first).toEqual({ hourPoints: 2 * 365 * 24, sixHourPoints: 2 * 365 * 4, dayPoints: 2 * 365 });
 		const again = await rollupHistory(database.db, START, NOW);
 		expect(again).toEqual(first);
 		expect(await count(sql`select count(*)::int as n from price_history where resolution = 'hour'`)).toBe(
@@ -84,6 +84,9 @@ describe.each(ENGINES)('history on %s', (engine) => {
 		);
 		expect(await count(sql`select count(*)::int as n from price_history where resolution = 'day'`)).toBe(
 			2 * 365
+		);
+		expect(await count(sql`select count(*)::int as n from price_history where resolution = '6h'`)).toBe(
+			2 * 365 * 4
 		);
 	});
 
@@ -100,13 +103,24 @@ describe.each(ENGINES)('history on %s', (engine) => {
 		expect(Number(got!.max_usd)).toBeCloseTo(Math.max(...hours.map((h) => h.max)), 9);
 		expect(Number(got!.median_usd)).toBeCloseTo(pctCont(hours.map((h) => h.median)), 9);
 		expect(Number(got!.n)).toBe(Math.round(hours.reduce((a, h) => a + h.n, 0) / 24));
+		// The six-hour point from 12:00 of that day: hours 12…17.
+		const [six] = await rows<{ min_usd: number; median_usd: number; max_usd: number }>(
+			database.db,
+			sql`select min_usd, median_usd, max_usd from price_history where gpu = 'h100-sxm' and resolution = '6h'
+			    and provider = 'runpod' and pricing = 'spot' and cloud = 'community' and source = 'live'
+			    and t = ${new Date(START.getTime() + d * DAY + 12 * 3_600_000).toISOString()}::timestamptz`
+		);
+		const sixHours = hours.slice(12, 18);
+		expect(Number(six!.min_usd)).toBeCloseTo(Math.min(...sixHours.map((h) => h.min)), 9);
+		expect(Number(six!.max_usd)).toBeCloseTo(Math.max(...sixHours.map((h) => h.max)), 9);
+		expect(Number(six!.median_usd)).toBeCloseTo(pctCont(sixHours.map((h) => h.median)), 9);
 	});
 
 	it.each([
-		['1 day', '5m', 'poll', 144, 1],
-		['7 days', '30m', 'poll', 336, 7],
-		['30 days', '3h', 'hour', 240, 30],
-		['90 days', '6h', 'hour', 360, 90],
+		['1 day', '10m', 'poll', 144, 1],
+		['7 days', '1h', 'hour', 168, 7],
+		['30 days', '6h', '6h', 120, 30],
+		['90 days', '6h', '6h', 360, 90],
 		['1 year', '1d', 'day', 365, 365]
 	])(
 		'a %s range picks %s buckets from %s points, %i per series',
@@ -148,12 +162,19 @@ describe.each(ENGINES)('history on %s', (engine) => {
 		expect(week.series[0]!.points).toHaveLength(7);
 	});
 
-	it('downsamples in SQL: a 3-hour bucket is the min/median/max over its hour points', async () => {
+	it('downsamples in SQL: a requested 3-hour bucket is the min/median/max over its hour points', async () => {
 		const res = await queryHistory(
 			database.db,
-			{ gpu: 'h100-sxm', provider: 'vastai', from: new Date(NOW.getTime() - 30 * DAY), to: NOW },
+			{
+				gpu: 'h100-sxm',
+				provider: 'vastai',
+				bucket: '3h',
+				from: new Date(NOW.getTime() - 30 * DAY),
+				to: NOW
+			},
 			NOW
 		);
+		expect(res).toMatchObject({ bucket: '3h', resolution: 'hour' });
 		const firstHour = (NOW.getTime() - 30 * DAY - START.getTime()) / 3_600_000;
 		const p = res.series[0]!.points[10]!;
 		expect(p.t).toBe(new Date(START.getTime() + (firstHour + 30) * 3_600_000).toISOString());

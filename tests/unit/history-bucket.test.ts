@@ -19,10 +19,10 @@ function points(fromMs: number, toMs: number, seconds: number): number {
 
 describe('bucket choice', () => {
 	it.each([
-		[1, '5m', 'poll'],
-		[7, '30m', 'poll'],
-		[30, '3h', 'hour'],
-		[90, '6h', 'hour'],
+		[1, '10m', 'poll'],
+		[7, '1h', 'hour'],
+		[30, '6h', '6h'],
+		[90, '6h', '6h'],
 		[365, '1d', 'day'],
 		[3 * 365, '7d', 'day'],
 		[100 * 365, '90d', 'day']
@@ -39,9 +39,29 @@ describe('bucket choice', () => {
 		expect(chooseBucket(NOW - 365 * DAY, NOW, NOW, '5m').bucket.key).toBe('1d');
 	});
 
+	it('groups a requested bucket from the coarsest stored points that divide it', () => {
+		expect(chooseBucket(NOW - 2 * DAY, NOW, NOW, '30m').resolution).toBe('poll');
+		expect(chooseBucket(NOW - 30 * DAY, NOW, NOW, '3h')).toMatchObject({
+			resolution: 'hour',
+			bucket: { key: '3h' }
+		});
+		expect(chooseBucket(NOW - 90 * DAY, NOW, NOW, '12h')).toMatchObject({
+			resolution: '6h',
+			bucket: { key: '12h' }
+		});
+		expect(chooseBucket(NOW - 300 * DAY, NOW, NOW, '2d')).toMatchObject({
+			resolution: 'day',
+			bucket: { key: '2d' }
+		});
+	});
+
 	it('reads hour points once the range starts before the poll retention window', () => {
 		const from = NOW - (POLL_RETENTION_DAYS + 1) * DAY;
 		expect(chooseBucket(from, from + DAY, NOW)).toMatchObject({ resolution: 'hour', bucket: { key: '1h' } });
+		expect(chooseBucket(from, from + DAY, NOW, '10m')).toMatchObject({
+			resolution: 'hour',
+			bucket: { key: '1h' }
+		});
 		expect(chooseBucket(NOW - DAY, NOW, NOW).resolution).toBe('poll');
 	});
 

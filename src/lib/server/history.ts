@@ -25,6 +25,7 @@ import { ensurePartitions, partitionsEndingBefore } from './db/partitions.ts';
  *  - aggregates:   5,000 × 144/day × 3 days ≈ 2.2 M rows ≈ 260 MB, steady (daily partitions, dropped
  *    whole, so expired rows never linger as dead space);
  *  - hour points:  200 × 8,760/year ≈ 1.75 M rows ≈ 210 MB per year (kept);
+ *  - 6-hour points: 200 × 1,460/year ≈ 0.3 M rows ≈ 35 MB per year (kept);
  *  - day points:   200 × 365 ≈ 73 k rows ≈ 9 MB per year (kept); the archive adds ~5 k rows.
  * A month of poll points is deleted row by row from a partition that also holds kept hour/day points;
  * once the month lies wholly before the poll cutoff its partition is rewritten (applyRetention), so the
@@ -61,7 +62,20 @@ export const BUCKETS = [
 	{ key: '365d', seconds: 365 * DAY_S }
 ] as const;
 export type BucketKey = (typeof BUCKETS)[number]['key'];
-export type Resolution = 'poll' | 'hour' | 'day';
+export type Resolution = 'poll' | 'hour' | '6h' | 'day';
+
+/**
+ * The rollups kept, finest first: a range is read from the finest one that fits in
+ * MAX_POINTS_PER_SERIES points, as stored (7 days → 168 hour points, 30/90 days → 120/360 six-hour
+ * points, a year → 365 day points), so the usual ranges need no grouping at query time. Six-hour
+ * points cost ~1/6 of the hour points' storage and spare the 30- and 90-day charts a grouping of
+ * thousands of hour points per request (npm run bench).
+ */
+const STORED: { resolution: Exclude<Resolution, 'poll'>; key: BucketKey; seconds: number }[] = [
+	{ resolution: 'hour', key: '1h', seconds: HOUR_S },
+	{ resolution: '6h', key: '6h', seconds: 6 * HOUR_S },
+	{ resolution: 'day', key: '1d', seconds: DAY_S }
+];
 
 // ---------------------------------------------------------------------------------------------------
 // Rollups
@@ -69,61 +83,50 @@ export type Resolution = 'poll' | 'hour' | 'day';
 
 /**
  * Recomputes the 'hour' points of every hour touching [from, to] from the live 'poll' points, then the
- * 'day' points of every day touching [from, to] from the hour points. Idempotent upserts: run it after
+ * '6h' and 'day' points of every six hours and day touching [from, to] from the hour points. Idempotent upserts: run it after
  * every poll (the current hour and day are rewritten as polls arrive) and on any window again later.
  * Hours whose poll points are gone (retention) keep their stored rollup.
  *  - min / max: lowest minimum and highest maximum of the bucket's points (exact);
  *  - median: median of the points' medians (percentile_cont 0.5) — the typical price over the bucket;
  *  - n, available_n: mean per point, rounded — offers in a typical snapshot of the bucket.
- * Day points come from hour points (a day's poll points may already be partly deleted), so a day's
- * median is the median of its hourly medians.
+ * Six-hour and day points come from hour points (a day's poll points may already be partly deleted), so
+ * their median is the median of the hourly medians.
  */
 export async function rollupHistory(
 	db: Db,
 	from: Date,
 	to: Date
-): Promise<{ hourPoints: number; dayPoints: number }> {
-	if (to < from) return { hourPoints: 0, dayPoints: 0 };
+): Promise<{ hourPoints: number; sixHourPoints: number; dayPoints: number }> {
+	if (to < from) return { hourPoints: 0, sixHourPoints: 0, dayPoints: 0 };
 	await ensurePartitions(db, from, to, ['price_history']);
 	const f = from.toISOString();
 	const t = to.toISOString();
-	const hour = await rows<{ n: number }>(
-		db,
-		sql`with up as (
-		      insert into price_history (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
-		      select gpu, 'hour', provider, pricing, cloud, source, date_bin('1 hour', t, ${BIN_ORIGIN}::timestamptz) as b,
-		             min(min_usd), percentile_cont(0.5) within group (order by median_usd), max(max_usd),
-		             round(avg(n))::int, round(avg(available_n))::int
-		      from price_history
-		      where resolution = 'poll'
-		        and t >= date_bin('1 hour', ${f}::timestamptz, ${BIN_ORIGIN}::timestamptz)
-		        and t < date_bin('1 hour', ${t}::timestamptz, ${BIN_ORIGIN}::timestamptz) + interval '1 hour'
-		      group by gpu, provider, pricing, cloud, source, b
-		      on conflict (gpu, resolution, t, provider, pricing, cloud, source) do update set
-		        min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
-		        n = excluded.n, available_n = excluded.available_n
-		      returning 1
-		    ) select count(*)::int as n from up`
-	);
-	const day = await rows<{ n: number }>(
-		db,
-		sql`with up as (
-		      insert into price_history (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
-		      select gpu, 'day', provider, pricing, cloud, source, date_bin('1 day', t, ${BIN_ORIGIN}::timestamptz) as b,
-		             min(min_usd), percentile_cont(0.5) within group (order by median_usd), max(max_usd),
-		             round(avg(n))::int, round(avg(available_n))::int
-		      from price_history
-		      where resolution = 'hour'
-		        and t >= date_bin('1 day', ${f}::timestamptz, ${BIN_ORIGIN}::timestamptz)
-		        and t < date_bin('1 day', ${t}::timestamptz, ${BIN_ORIGIN}::timestamptz) + interval '1 day'
-		      group by gpu, provider, pricing, cloud, source, b
-		      on conflict (gpu, resolution, t, provider, pricing, cloud, source) do update set
-		        min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
-		        n = excluded.n, available_n = excluded.available_n
-		      returning 1
-		    ) select count(*)::int as n from up`
-	);
-	return { hourPoints: Number(hour[0]?.n ?? 0), dayPoints: Number(day[0]?.n ?? 0) };
+	/** Upserts `target` points of every `width` bin touching [from, to] from the `source` points. */
+	const roll = async (target: Resolution, source: Resolution, width: string) => {
+		const up = await rows<{ n: number }>(
+			db,
+			sql`with up as (
+			      insert into price_history (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
+			      select gpu, ${target}, provider, pricing, cloud, source, date_bin(${width}::interval, t, ${BIN_ORIGIN}::timestamptz) as b,
+			             min(min_usd), percentile_cont(0.5) within group (order by median_usd), max(max_usd),
+			             round(avg(n))::int, round(avg(available_n))::int
+			      from price_history
+			      where resolution = ${source}
+			        and t >= date_bin(${width}::interval, ${f}::timestamptz, ${BIN_ORIGIN}::timestamptz)
+			        and t < date_bin(${width}::interval, ${t}::timestamptz, ${BIN_ORIGIN}::timestamptz) + ${width}::interval
+			      group by gpu, provider, pricing, cloud, source, b
+			      on conflict (gpu, resolution, source, provider, pricing, cloud, t) do update set
+			        min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
+			        n = excluded.n, available_n = excluded.available_n
+			      returning 1
+			    ) select count(*)::int as n from up`
+		);
+		return Number(up[0]?.n ?? 0);
+	};
+	const hourPoints = await roll('hour', 'poll', '1 hour');
+	const sixHourPoints = await roll('6h', 'hour', '6 hours');
+	const dayPoints = await roll('day', 'hour', '1 day');
+	return { hourPoints, sixHourPoints, dayPoints };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -347,10 +350,13 @@ function pointCount(fromMs: number, toMs: number, seconds: number): number {
 }
 
 /**
- * The bucket for a range: the requested one (or the smallest) grown until the range fits in
- * MAX_POINTS_PER_SERIES, and the table to read: poll points below an hour (only while the range lies
- * inside the poll retention window — older poll points are gone, so the bucket grows to an hour),
- * hour points below a day, day points from a day up.
+ * The bucket for a range and the stored resolution to read it from.
+ *  - No bucket requested: poll points in 10-minute buckets while the range lies inside the poll
+ *    retention window and fits; otherwise the finest stored rollup (hour, 6 h, day) that fits in
+ *    MAX_POINTS_PER_SERIES, read as stored; past ~500 days, day points grouped into larger buckets.
+ *  - A bucket requested: that bucket, grown until the range fits, grouped in SQL from the coarsest
+ *    stored resolution that divides it (poll points below an hour — only inside their window, else the
+ *    bucket grows to an hour —, hour points for 1–3 h, six-hour points for 6–12 h, day points from a day).
  */
 export function chooseBucket(
 	fromMs: number,
@@ -358,13 +364,21 @@ export function chooseBucket(
 	nowMs: number,
 	requested?: BucketKey
 ): { bucket: (typeof BUCKETS)[number]; resolution: Resolution } {
-	let i = requested ? bucketIndex(requested) : 0;
-	const fits = (j: number) => pointCount(fromMs, toMs, BUCKETS[j]!.seconds) <= MAX_POINTS_PER_SERIES;
-	while (i < BUCKETS.length - 1 && !fits(i)) i++;
-	if (BUCKETS[i]!.seconds < HOUR_S && fromMs < nowMs - POLL_RETENTION_DAYS * DAY_MS) i = bucketIndex('1h');
+	const fits = (seconds: number) => pointCount(fromMs, toMs, seconds) <= MAX_POINTS_PER_SERIES;
+	const insidePollWindow = fromMs >= nowMs - POLL_RETENTION_DAYS * DAY_MS;
+	if (!requested) {
+		if (insidePollWindow && fits(600)) return { bucket: BUCKETS[bucketIndex('10m')]!, resolution: 'poll' };
+		const stored = STORED.find((s) => fits(s.seconds));
+		if (stored) return { bucket: BUCKETS[bucketIndex(stored.key)]!, resolution: stored.resolution };
+	}
+	let i = bucketIndex(requested ?? '1d');
+	while (i < BUCKETS.length - 1 && !fits(BUCKETS[i]!.seconds)) i++;
+	if (BUCKETS[i]!.seconds < HOUR_S && !insidePollWindow) i = bucketIndex('1h');
 	const bucket = BUCKETS[i]!;
-	const resolution: Resolution = bucket.seconds < HOUR_S ? 'poll' : bucket.seconds < DAY_S ? 'hour' : 'day';
-	return { bucket, resolution };
+	const from = [...STORED]
+		.reverse()
+		.find((s) => bucket.seconds >= s.seconds && bucket.seconds % s.seconds === 0);
+	return { bucket, resolution: from?.resolution ?? 'poll' };
 }
 
 /** Earliest stored point of a GPU (any resolution), via the primary-key index (gpu, resolution, t …). */
@@ -417,12 +431,11 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 		],
 		sql``
 	);
-	const STORED_SECONDS: Record<Resolution, number> = { poll: 0, hour: HOUR_S, day: DAY_S };
 	const select = (source: 'live' | 'archive', res: Resolution, seconds: number) => {
 		const where = sql`where gpu = ${q.gpu} and resolution = ${res} and source = ${source}
 		  and t >= ${from}::timestamptz and t < ${to}::timestamptz ${filters}`;
 		// Stored points already are the buckets (hour points for 1 h, day points for 1 d).
-		if (seconds === STORED_SECONDS[res])
+		if (STORED.some((x) => x.resolution === res && x.seconds === seconds))
 			return sql`select source, provider, pricing, cloud, t as b, min_usd as mn, median_usd as md,
 			                  max_usd as mx, n from price_history ${where}`;
 		return sql`

@@ -143,8 +143,8 @@ export const priceAggregates = pgTable(
 );
 
 /**
- * Series-level price history per GPU × provider × pricing × cloud × source, at three resolutions:
- * `poll` (one point per poll, short retention), `hour` and `day` (rollups, kept). Archived observations
+ * Series-level price history per GPU × provider × pricing × cloud × source, at four resolutions:
+ * `poll` (one point per poll, short retention), `hour`, `6h` and `day` (rollups, kept). Archived observations
  * are stored as `day` points with source `archive`. Prices are USD per GPU-hour.
  * Range-partitioned by month on t.
  */
@@ -152,7 +152,7 @@ export const priceHistory = pgTable(
 	'price_history',
 	{
 		gpu: text('gpu').notNull(),
-		/** poll | hour | day */
+		/** poll | hour | 6h | day */
 		resolution: text('resolution').notNull(),
 		provider: text('provider').notNull(),
 		pricing: text('pricing').notNull(),
@@ -168,10 +168,14 @@ export const priceHistory = pgTable(
 		availableN: integer('available_n')
 	},
 	(t) => [
+		// Series first, time last: a GPU's points at one resolution come out of the index already in
+		// series-then-time order, which is the order the history query returns them in.
 		primaryKey({
 			name: 'price_history_pk',
-			columns: [t.gpu, t.resolution, t.t, t.provider, t.pricing, t.cloud, t.source]
-		})
+			columns: [t.gpu, t.resolution, t.source, t.provider, t.pricing, t.cloud, t.t]
+		}),
+		// The rollups and the trends read one resolution over a time window, across GPUs.
+		index('price_history_resolution_t_idx').on(t.resolution, t.t)
 	]
 );
 
