@@ -431,8 +431,9 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 		],
 		sql``
 	);
-	const select = (source: 'live' | 'archive', res: Resolution, seconds: number) => {
-		const where = sql`where gpu = ${q.gpu} and resolution = ${res} and source = ${source}
+	const select = (sources: ('live' | 'archive')[], res: Resolution, seconds: number) => {
+		const where = sql`where gpu = ${q.gpu} and resolution = ${res}
+		  and source = any(${sql.param(sources)}::text[])
 		  and t >= ${from}::timestamptz and t < ${to}::timestamptz ${filters}`;
 		// Stored points already are the buckets (hour points for 1 h, day points for 1 d).
 		if (STORED.some((x) => x.resolution === res && x.seconds === seconds))
@@ -446,9 +447,17 @@ export async function queryHistory(db: Db, q: HistoryQuery, now: Date = new Date
 			from price_history ${where}
 			group by source, provider, pricing, cloud, b`;
 	};
+	// Live and archive series read apart, or in one scan when both come from day points in one bucket (a
+	// year's chart): half the partitions to plan and probe.
 	const parts = [];
-	if (q.source !== 'archive') parts.push(select('live', resolution, bucket.seconds));
-	if (q.source !== 'live') parts.push(select('archive', 'day', archiveBucket.seconds));
+	const live = q.source !== 'archive';
+	const archive = q.source !== 'live';
+	if (live && archive && resolution === 'day' && bucket.key === archiveBucket.key) {
+		parts.push(select(['live', 'archive'], 'day', bucket.seconds));
+	} else {
+		if (live) parts.push(select(['live'], resolution, bucket.seconds));
+		if (archive) parts.push(select(['archive'], 'day', archiveBucket.seconds));
+	}
 	const data = await rows<{
 		source: string;
 		provider: string;
