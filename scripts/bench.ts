@@ -279,6 +279,29 @@ async function timeRequests(url: string) {
 	return { p95Ms: +p95(times).toFixed(1), medianMs: +median(times).toFixed(1), bytes };
 }
 
+/** Filter combinations for first-visit timings of the compare page (each computed once). */
+const COLD_FILTERS = [
+	...[1, 2, 3, 4, 5, 6, 8, 10, 12, 16].map((n) => `gpuCount=${n}`),
+	...[16, 20, 24, 32, 40, 48, 80, 94, 141, 180].map((v) => `minVramGb=${v}`),
+	...['US', 'CA', 'DE', 'GB', 'CZ', 'JP', 'TW', 'SE', 'NL', 'FR'].map((r) => `region=${r}`),
+	...['secure', 'community'].map((c) => `cloud=${c}`),
+	...['on_demand', 'spot'].map((p) => `pricing=${p}`),
+	'available=true'
+];
+
+/** Each URL once (so each is a first visit): the spread of those times. */
+async function timeDistinct(urls: string[]) {
+	const times: number[] = [];
+	for (const url of urls) {
+		const t0 = performance.now();
+		const res = await fetch(url);
+		await res.arrayBuffer();
+		times.push(performance.now() - t0);
+		if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+	}
+	return { p95Ms: +p95(times).toFixed(1), medianMs: +median(times).toFixed(1) };
+}
+
 async function pageScripts(baseUrl: string): Promise<Record<string, number> | { skipped: string }> {
 	const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 	const { existsSync } = await import('node:fs');
@@ -406,7 +429,16 @@ async function main() {
 			);
 			history = { rows: hist!.n, p95Ms: h.p95Ms, medianMs: h.medianMs, engine: bench.engine };
 			const c = await timeRequests(`${server.url}/`);
-			compare = { p95Ms: c.p95Ms, medianMs: c.medianMs, htmlBytes: c.bytes };
+			// The compare view is kept per snapshot version (offers.ts): the first visit after a poll computes
+			// it. Distinct filter combinations are each such a first visit.
+			const cold = await timeDistinct([...COLD_FILTERS].map((q) => `${server.url}/?${q}`));
+			compare = {
+				p95Ms: c.p95Ms,
+				medianMs: c.medianMs,
+				htmlBytes: c.bytes,
+				firstVisitP95Ms: cold.p95Ms,
+				firstVisitMedianMs: cold.medianMs
+			};
 			log('[bench] page JavaScript in Chromium …');
 			pages = await pageScripts(server.url);
 		} finally {
@@ -458,7 +490,7 @@ function printTable(r: {
 		normalizedOffers: number;
 	};
 	history: { rows: number; p95Ms: number };
-	compare: { p95Ms: number };
+	compare: { p95Ms: number; firstVisitP95Ms: number };
 	storage: { bytesPerYear: number; polls: number; series: number; aggregateGroups: number };
 	pagesJsKbGz: Record<string, number> | { skipped: string };
 	met: Record<string, boolean | null>;
@@ -479,7 +511,12 @@ function printTable(r: {
 			`≤ ${TARGETS.historyP95Ms} ms`,
 			mark(r.met.history!)
 		],
-		['GET / (compare)', `p95 ${r.compare.p95Ms} ms`, `≤ ${TARGETS.compareP95Ms} ms`, mark(r.met.compare!)],
+		[
+			'GET / (compare)',
+			`p95 ${r.compare.p95Ms} ms (first visit after a poll: p95 ${r.compare.firstVisitP95Ms} ms)`,
+			`≤ ${TARGETS.compareP95Ms} ms`,
+			mark(r.met.compare!)
+		],
 		[
 			'storage per year',
 			`${mb(r.storage.bytesPerYear)} (${r.storage.polls} polls, ${r.storage.series} series, ${r.storage.aggregateGroups} groups/poll)`,

@@ -83,6 +83,33 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 			expect(sorted[i]!.qloraUsdPerMTokens!).toBeGreaterThanOrEqual(sorted[i - 1]!.qloraUsdPerMTokens!);
 	});
 
+	it('shows a new snapshot on the next read, even one stored by another instance', async () => {
+		const cheap = (o: ReturnType<typeof offersOf>[number]) => ({
+			...o,
+			pricePerGpuHourUsd: o.pricePerGpuHourUsd / 2,
+			pricePerHourUsd: o.pricePerHourUsd / 2
+		});
+		const before = await compareByGpu(database.db, { provider: 'runpod' }, SCOPE);
+		expect(await compareByGpu(database.db, { provider: 'runpod' }, SCOPE)).toBe(before); // kept per version
+		// Another instance (its own connection pool on Postgres) stores RunPod's next snapshot.
+		const other =
+			engine === 'postgres'
+				? await (
+						await import('../../src/lib/server/db/index.ts')
+					).openDatabase({ url: database.url!, poolMax: 1 })
+				: database;
+		try {
+			await storeSnapshot(other.db, 'runpod', null, new Date(), offersOf('runpod', new Date()).map(cheap));
+		} finally {
+			if (other !== database) await other.close();
+		}
+		const after = await compareByGpu(database.db, { provider: 'runpod' }, SCOPE);
+		expect(after).not.toBe(before);
+		const h = (rows: typeof before) =>
+			rows.find((r) => r.gpu === 'rtx-4090')!.cells.runpod.on_demand!.minListedUsd;
+		expect(h(after)).toBeCloseTo(h(before) / 2, 9);
+	});
+
 	it('keeps a failing provider’s last snapshot on the compare page after retention', async () => {
 		const before = await compareByGpu(database.db, { provider: 'lambda' }, SCOPE);
 		expect(before.length).toBeGreaterThan(0);

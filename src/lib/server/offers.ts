@@ -175,6 +175,46 @@ function currentSnapshotIds(scope: ProviderScope): SQL {
 }
 
 /**
+ * The version of "now" for a scope: the current snapshot id of each provider. Any snapshot stored by
+ * any instance changes it, so views derived from the current snapshots can be kept per version and are
+ * exact: the compare table and its filter choices change only when a poll stores a snapshot, while
+ * they are read on every visit (three index lookups instead of the aggregation; npm run bench).
+ */
+async function snapshotVersion(db: Db, scope: ProviderScope): Promise<string> {
+	const [r] = await rows<{ v: string | null }>(
+		db,
+		sql`select string_agg(coalesce(c.id::text, '-'), ',') as v from (${currentSnapshotIds(scope)}) as c(id)`
+	);
+	return `${scope.join(',')}:${r?.v ?? ''}`;
+}
+
+/** Views of the current snapshots, per database handle, for the version they were computed at. */
+const views = new WeakMap<Db, { version: string; entries: Map<string, Promise<unknown>> }>();
+/** Distinct filter combinations kept per version (most recent first out when full). */
+const MAX_VIEWS = 64;
+
+async function perSnapshotVersion<T>(
+	db: Db,
+	scope: ProviderScope,
+	key: string,
+	compute: () => Promise<T>
+): Promise<T> {
+	const version = await snapshotVersion(db, scope);
+	let cache = views.get(db);
+	if (!cache || cache.version !== version) views.set(db, (cache = { version, entries: new Map() }));
+	let hit = cache.entries.get(key) as Promise<T> | undefined;
+	if (!hit) {
+		hit = compute();
+		cache.entries.set(key, hit);
+		if (cache.entries.size > MAX_VIEWS) cache.entries.delete(cache.entries.keys().next().value!);
+		// A failed computation is not kept.
+		const entries = cache.entries;
+		hit.catch(() => entries.delete(key));
+	}
+	return hit;
+}
+
+/**
  * The filters on the current snapshots' full-key aggregates (provider, gpu, gpuCount, pricing, cloud,
  * region): every compare filter is a column of that key, VRAM through the catalog (an offer's vramGb is
  * its catalog GPU's — the adapters set it so).
@@ -201,6 +241,15 @@ function aggregateWhere(f: OfferFilters, scope: ProviderScope): SQL {
  * every offer): the page stays fast however large vast.ai's market gets (npm run bench).
  */
 export async function compareByGpu(
+	db: Db,
+	filters: OfferFilters,
+	scope: ProviderScope
+): Promise<CompareRow[]> {
+	const key = 'compare:' + JSON.stringify(Object.entries(filters).sort());
+	return perSnapshotVersion(db, scope, key, () => computeCompareRows(db, filters, scope));
+}
+
+async function computeCompareRows(
 	db: Db,
 	filters: OfferFilters,
 	scope: ProviderScope
@@ -281,6 +330,10 @@ export async function filterOptions(
 	regions: { provider: ProviderId; region: string }[];
 	gpuCounts: number[];
 }> {
+	return perSnapshotVersion(db, scope, 'options', () => computeFilterOptions(db, scope));
+}
+
+async function computeFilterOptions(db: Db, scope: ProviderScope) {
 	const [r] = await rows<{ gpus: string | null; regions: string | null; counts: string | null }>(
 		db,
 		sql`with a as (select gpu, provider, region, gpu_count from price_aggregates
