@@ -46,15 +46,15 @@ export const bool = z
 	])
 	.optional();
 
-/** A string, or a number turned into one (ids). */
+/** A string, or a number turned into one (ids — vast.ai's are numbers, so that branch comes first). */
 export const str = z
 	.union([
-		z.string(),
-		z.null(),
 		z
 			.number()
 			.finite()
-			.transform((v) => String(v))
+			.transform((v) => String(v)),
+		z.string(),
+		z.null()
 	])
 	.optional();
 

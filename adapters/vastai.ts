@@ -110,10 +110,33 @@ function boxPriceUsd(o: Offer): number | null {
 	return null;
 }
 
+/** Per-answer memo of pure per-string work: thousands of offers share a few hundred names and places. */
+function memo<A, R>(f: (a: A) => R): (a: A) => R {
+	const seen = new Map<A, R>();
+	return (a) => {
+		let r = seen.get(a);
+		if (r === undefined && !seen.has(a)) seen.set(a, (r = f(a)));
+		return r as R;
+	};
+}
+
 export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adapter['parse']> {
 	const items = offersOf(payload);
 	const tally = createTally();
 	const at = observedAt.toISOString();
+	const nameOf = memo((n: string) => capText(n, MAX_NAME_LENGTH));
+	const countryOf = memo((g: string | null | undefined) => vastaiCountry(g));
+	const placeOf = memo((g: string) => capText(g, MAX_REGION_LENGTH));
+	const resolvedNames = new Map<string, ReturnType<typeof resolveGpuName>>();
+	const resolve = (gpuName: string, ramMib: number | null | undefined) => {
+		const key = `${gpuName}\u0000${ramMib ?? ''}`;
+		let r = resolvedNames.get(key);
+		if (!r) {
+			r = resolveGpuName(VASTAI_GPU_NAMES, gpuName, ramMib != null ? ramMib / MIB_PER_GB : null);
+			resolvedNames.set(key, r);
+		}
+		return r;
+	};
 	for (const item of items) {
 		tally.itemsSeen++;
 		const parsed = Offer.safeParse(item);
@@ -122,9 +145,9 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 			continue;
 		}
 		const o = parsed.data;
-		const name = capText(o.gpu_name, MAX_NAME_LENGTH);
+		const name = nameOf(o.gpu_name);
 		const observedVramGb = o.gpu_ram != null ? o.gpu_ram / MIB_PER_GB : null;
-		const resolved = resolveGpuName(VASTAI_GPU_NAMES, o.gpu_name, observedVramGb);
+		const resolved = resolve(o.gpu_name, o.gpu_ram);
 		if (resolved.kind === 'excluded') {
 			tally.skip(`excluded: ${resolved.reason}`);
 			continue;
@@ -156,7 +179,7 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 			gpuCount: o.num_gpus,
 			vramGb: spec?.vramGb ?? Math.round(observedVramGb ?? 0),
 			cloud,
-			region: vastaiCountry(o.geolocation),
+			region: countryOf(o.geolocation),
 			available,
 			observedAt: at,
 			offerRef: capOptional(o.id, MAX_REF_LENGTH),

@@ -392,6 +392,11 @@ async function main() {
 		});
 		log('[bench] ingest …');
 		const ingest = await benchIngest(database, answerText);
+		// BENCH_ONLY=ingest stops here (for working on the write path).
+		if (process.env.BENCH_ONLY === 'ingest') {
+			process.stdout.write(JSON.stringify({ engine: bench.engine, ingest }) + '\n');
+			return;
+		}
 		await database.db.execute(sql`delete from offers`);
 		await database.db.execute(sql`delete from price_aggregates`);
 		await database.db.execute(sql`delete from price_history where source = 'live'`);

@@ -136,10 +136,8 @@ export const priceAggregates = pgTable(
 		/** cheapest available offer of the group, null when none is available (the compare page reads it) */
 		minAvailableUsd: doublePrecision('min_available_usd')
 	},
-	(t) => [
-		index('price_aggregates_gpu_time_idx').on(t.gpu, t.observedAt),
-		index('price_aggregates_snapshot_idx').on(t.snapshotId)
-	]
+	// Read by snapshot (the current snapshots' rows: the compare page); expired days are dropped whole.
+	(t) => [index('price_aggregates_snapshot_idx').on(t.snapshotId)]
 );
 
 /**

@@ -1,0 +1,1 @@
+DROP INDEX "price_aggregates_gpu_time_idx";
