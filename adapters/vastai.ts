@@ -126,7 +126,7 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 	const at = observedAt.toISOString();
 	const nameOf = memo((n: string) => capText(n, MAX_NAME_LENGTH));
 	const countryOf = memo((g: string | null | undefined) => vastaiCountry(g));
-	const placeOf = memo((g: string) => capText(g, MAX_REGION_LENGTH));
+	const placeOf = memo((g: string | null | undefined) => capOptional(g, MAX_REGION_LENGTH));
 	const resolvedNames = new Map<string, ReturnType<typeof resolveGpuName>>();
 	const resolve = (gpuName: string, ramMib: number | null | undefined) => {
 		const key = `${gpuName}\u0000${ramMib ?? ''}`;
@@ -193,7 +193,7 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 			inetUpMbps: o.inet_up ?? null,
 			extra: {
 				machineId: capOptional(o.machine_id, MAX_REF_LENGTH),
-				geolocation: capOptional(o.geolocation, MAX_REGION_LENGTH),
+				geolocation: placeOf(o.geolocation),
 				gpuRamMiB: o.gpu_ram ?? null,
 				allocatedStorageGb: VASTAI_ALLOCATED_STORAGE_GB
 			}

@@ -47,7 +47,7 @@ const TARGETS = { ingestRatio: 1.5, historyP95Ms: 50, compareP95Ms: 50, bytesPer
 const DAY_MS = 86_400_000;
 const POLL_MS = 10 * 60_000;
 const INGEST_OFFERS = 10_000;
-const INGEST_RUNS = 5;
+const INGEST_RUNS = 9;
 const HTTP_WARMUP = 15;
 const HTTP_RUNS = 100;
 const HISTORY_GPU = 'h100-sxm';
@@ -189,7 +189,11 @@ function marketShape(vastOffers: NormalizedOffer[]) {
 		))
 			groups.push({ ...a, provider });
 	}
-	return { series, groups, current: byProvider };
+	const offerCounts = Object.fromEntries(byProvider.map(([p, o]) => [p, o.length])) as Record<
+		ProviderId,
+		number
+	>;
+	return { series, groups, current: byProvider, offerCounts };
 }
 
 /** text[] parameters of one field of each item. */
@@ -213,6 +217,20 @@ async function insertPollPoints(db: Db, series: Series[], from: Date, to: Date) 
 		cross join lateral (select 1 + 0.08 * sin(extract(epoch from ts) / 96257.0 + s.phase::float8)
 		                          + 0.02 * (random() - 0.5) as f) x
 		on conflict do nothing`);
+}
+
+/** The snapshot and poll-run rows a poll of each provider leaves, for every poll in [from, to). */
+async function insertPollRecords(db: Db, offerCounts: Record<ProviderId, number>, from: Date, to: Date) {
+	const providers = Object.keys(offerCounts) as ProviderId[];
+	const range = sql`generate_series(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz - interval '1 second', interval '10 minutes') as ts`;
+	const list = sql`unnest(${sql.param(providers)}::text[], ${sql.param(providers.map((p) => String(offerCounts[p])))}::text[]) as p(provider, n)`;
+	await db.execute(sql`
+		insert into poll_runs (cycle_id, provider, started_at, finished_at, status, offers_seen, offers_stored, duration_ms)
+		select md5(ts::text), p.provider, ts, ts + interval '20 seconds', 'ok', p.n::int, p.n::int, 20000
+		from ${list} cross join ${range}`);
+	await db.execute(sql`
+		insert into snapshots (provider, observed_at, offer_count, available_count)
+		select p.provider, ts + interval '20 seconds', p.n::int, p.n::int from ${list} cross join ${range}`);
 }
 
 /** Full-key per-poll aggregates for every poll in [from, to). */
@@ -242,6 +260,7 @@ async function simulateYear(database: Database, shape: ReturnType<typeof marketS
 		const to = new Date(Math.min(from.getTime() + 7 * DAY_MS, now.getTime()));
 		await ensurePartitions(db, from, to, ['price_history']);
 		await insertPollPoints(db, shape.series, from, to);
+		await insertPollRecords(db, shape.offerCounts, from, to);
 		await rollupHistory(db, from, to);
 		await applyRetention(database, to);
 		polls += Math.round((to.getTime() - from.getTime()) / POLL_MS);
@@ -415,12 +434,16 @@ async function main() {
 			database.db,
 			sql`select count(*)::int as n from price_history where gpu = ${HISTORY_GPU} and t >= ${new Date(now.getTime() - 365 * DAY_MS).toISOString()}::timestamptz`
 		);
-		const [counts] = await rows<{ poll: number; hour: number; day: number; agg: number }>(
+		const [counts] = await rows<Record<string, number>>(
 			database.db,
-			sql`select (select count(*) from price_history where resolution = 'poll')::int as poll,
-			           (select count(*) from price_history where resolution = 'hour')::int as hour,
-			           (select count(*) from price_history where resolution = 'day')::int as day,
-			           (select count(*) from price_aggregates)::int as agg`
+			sql`select (select count(*) from price_history where resolution = 'poll')::int as poll_points,
+			           (select count(*) from price_history where resolution = 'hour')::int as hour_points,
+			           (select count(*) from price_history where resolution = '6h')::int as six_hour_points,
+			           (select count(*) from price_history where resolution = 'day')::int as day_points,
+			           (select count(*) from price_aggregates)::int as aggregates,
+			           (select count(*) from snapshots)::int as snapshots,
+			           (select count(*) from poll_runs)::int as poll_runs,
+			           (select count(*) from offers)::int as offers`
 		);
 		await database.close();
 

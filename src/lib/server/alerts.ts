@@ -12,6 +12,7 @@ import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
 import { plainText } from '../input.ts';
 import { rows, type Db } from './db/index.ts';
+import { currentSnapshotIds } from './snapshots.ts';
 import {
 	checkWebhookUrl,
 	checkWebhookUrlSyntax,
@@ -263,9 +264,7 @@ export async function evaluateAlerts(db: Db, now: Date, opts: EvaluateOptions): 
 		}
 	>(
 		db,
-		sql`with current_snapshots as (
-		      select distinct on (provider) id from snapshots order by provider, observed_at desc, id desc
-		    )
+		sql`with current_snapshots as (select c.id from (${currentSnapshotIds()}) as c(id))
 		    select ${WATCH_COLUMNS}, b.*
 		    from alert_watches w
 		    left join lateral (

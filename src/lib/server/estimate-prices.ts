@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { GPU_SLUGS } from '../../../adapters/catalog.ts';
 import type { ArchiveReference, OfferSummary } from '../estimator/index.ts';
 import { rows, type Db } from './db/index.ts';
+import { currentSnapshotIds } from './snapshots.ts';
 
 /** Provider strings are data: capped before they reach a page (rendered escaped there). */
 const MAX_TEXT = 80;
@@ -39,11 +40,7 @@ interface OfferRow {
 export async function readCurrentOffers(db: Db, gpu?: string): Promise<OfferSummary[]> {
 	const result = await rows<OfferRow>(
 		db,
-		sql`with current_snapshot as (
-			select distinct on (provider) id
-			from snapshots
-			order by provider, observed_at desc, id desc
-		)
+		sql`with current_snapshot as (select c.id from (${currentSnapshotIds()}) as c(id))
 		select distinct on (o.gpu, o.provider, o.pricing, o.gpu_count)
 			o.id, o.provider, o.gpu, o.gpu_name, o.gpu_count, o.pricing, o.cloud, o.region,
 			o.price_per_hour_usd, o.price_per_gpu_hour_usd, o.observed_at, o.offer_ref
@@ -79,8 +76,8 @@ export interface ProviderSnapshot {
 export async function readCurrentSnapshots(db: Db): Promise<ProviderSnapshot[]> {
 	const result = await rows<{ provider: string; observed_at: Date | string; available_count: number }>(
 		db,
-		sql`select distinct on (provider) provider, observed_at, available_count
-		    from snapshots order by provider, observed_at desc, id desc`
+		sql`select provider, observed_at, available_count from snapshots
+		    where id in (${currentSnapshotIds()}) order by provider`
 	);
 	return result.map((r) => ({
 		provider: r.provider,

@@ -14,6 +14,7 @@ import { PROVIDERS } from '../../../adapters/types.ts';
 import { BIN_ORIGIN } from './archive.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
 import { ensurePartitions, partitionsEndingBefore } from './db/partitions.ts';
+import { currentSnapshotIds } from './snapshots.ts';
 
 /**
  * Retention, sized for a storage budget of ≤ 1 GB per year of 10-minute polls (52,560 polls/year).
@@ -160,8 +161,7 @@ export async function applyRetention(database: Database, now: Date): Promise<Ret
 	const [current] = await rows<{ ms: number | null }>(
 		db,
 		sql`select extract(epoch from min(s.observed_at))::float8 * 1000 as ms from snapshots s
-		    where s.id in (select (select x.id from snapshots x where x.provider = p order by x.id desc limit 1)
-		                   from unnest(${sql.param([...PROVIDERS])}::text[]) as p)`
+		    where s.id in (${currentSnapshotIds()})`
 	);
 	const oldestCurrentDay = current?.ms == null ? Infinity : Math.floor(Number(current.ms) / DAY_MS) * DAY_MS;
 	const aggCutoff = new Date(Math.min(now.getTime() - AGGREGATE_RETENTION_DAYS * DAY_MS, oldestCurrentDay));

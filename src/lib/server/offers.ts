@@ -15,6 +15,7 @@ import {
 import { REFERENCE_QLORA_JOB, usdPerMillionTrainingTokens } from '../estimator/index.ts';
 import type { CompareSort, OfferFilters } from '../offer-filters.ts';
 import { rows, type Db } from './db/index.ts';
+import { currentSnapshotIds } from './snapshots.ts';
 import { isoOf } from './providers.ts';
 
 /**
@@ -163,15 +164,6 @@ export const REFERENCE_JOB_TEXT = `${REFERENCE_QLORA_JOB.model} QLoRA (rank ${RE
 /** USD per million tokens of the reference QLoRA job at a per-GPU-hour price (see CompareRow). */
 export function qloraUsdPerMTokens(gpu: string, pricePerGpuHourUsd: number | null): number | null {
 	return pricePerGpuHourUsd === null ? null : usdPerMillionTrainingTokens(gpu, pricePerGpuHourUsd);
-}
-
-/**
- * The current snapshot of each provider in scope: its newest snapshot row (ids follow commit order
- * within a provider, whose snapshots are written one at a time). Its offers are the ones in `offers`.
- */
-function currentSnapshotIds(scope: ProviderScope): SQL {
-	return sql`select (select s.id from snapshots s where s.provider = p order by s.id desc limit 1)
-	           from unnest(${sql.param([...scope])}::text[]) as p`;
 }
 
 /**

@@ -4,9 +4,19 @@
  * history points — all in one transaction, so readers see the old snapshot or the new one, never a mix.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { NormalizedOffer, ProviderId } from '../../../adapters/types.ts';
+import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../../../adapters/types.ts';
 import { rows, type Db } from './db/index.ts';
 import { ensurePartitions } from './db/partitions.ts';
+
+/**
+ * The ids of the current snapshot of each of `providers`: its newest snapshot row (ids follow commit
+ * order within a provider, whose snapshots are written one at a time) — one index lookup per provider
+ * (snapshots_provider_id_idx), however many polls are stored. Its offers are the ones in `offers`.
+ */
+export function currentSnapshotIds(providers: readonly ProviderId[] = PROVIDERS): SQL {
+	return sql`select (select s.id from snapshots s where s.provider = p order by s.id desc limit 1)
+	           from unnest(${sql.param([...providers])}::text[]) as p`;
+}
 
 export interface StoredSnapshot {
 	snapshotId: number;
