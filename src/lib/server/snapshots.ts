@@ -49,14 +49,19 @@ export async function storeSnapshot(
 			    returning id`
 		);
 		const snapshotId = Number(snap!.id);
-		await tx.execute(insertOffersSql(snapshotId, provider, at, offers));
-		// Only the current snapshot's offers are kept (schema.ts: offers).
-		await tx.execute(sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`);
+		const inserting = tx.execute(insertOffersSql(snapshotId, provider, at, offers));
+		// postgres.js sends a query at its first then(), a microtask away: yield once so the insert is on
+		// its way, and the aggregation below runs while a Postgres server inserts (PGlite, in this thread,
+		// simply runs one after the other).
+		await new Promise((resolve) => setImmediate(resolve));
 		// Aggregates are computed here from the offers in hand (a single pass and a sort per group) rather
 		// than by re-reading the rows just inserted: that re-read cost as much as half the insert itself.
 		const full = aggregateOffers(offers, fullKey);
-		if (full.length) await tx.execute(insertAggregatesSql(snapshotId, provider, at, full));
 		const series = aggregateOffers(offers, seriesKey);
+		await inserting;
+		// Only the current snapshot's offers are kept (schema.ts: offers).
+		await tx.execute(sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`);
+		if (full.length) await tx.execute(insertAggregatesSql(snapshotId, provider, at, full));
 		if (series.length) await tx.execute(insertPollHistorySql(provider, at, series));
 		return { snapshotId, offers: offers.length, available };
 	});
