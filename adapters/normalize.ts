@@ -64,7 +64,18 @@ export const str = z
  * `max` characters (never inside a surrogate pair). Markup is left as it is: it is data, and every page
  * renders it escaped.
  */
+/** Control characters, or any surrogate half (paired or not): the slow path of capText looks closer. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
+
 export function capText(value: string, max: number): string {
+	// The common case (a short, clean id or name): one scan, no copies.
+	if (value.length <= max && !NEEDS_CLEANING.test(value)) {
+		const c0 = value.charCodeAt(0);
+		const cN = value.charCodeAt(value.length - 1);
+		// trim() would change nothing unless the string starts or ends with whitespace
+		if (c0 > 32 && c0 !== 160 && cN > 32 && cN !== 160 && c0 < 0x1680 && cN < 0x1680) return value;
+	}
 	const clean = value
 		// eslint-disable-next-line no-control-regex
 		.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
@@ -142,8 +153,16 @@ export function createTally(): Tally {
 				rejectedPrices++;
 				return false;
 			}
-			const clean = { ...offer };
-			for (const k of SPEC_FIELDS) if (clean[k] !== undefined) clean[k] = spec(clean[k]);
+			// Spec figures that are not real become unknown (on a copy: the caller's object is left as it is).
+			let clean = offer;
+			for (const k of SPEC_FIELDS) {
+				const v = offer[k];
+				if (v === undefined || v === null) continue;
+				const fixed = spec(v);
+				if (fixed === v) continue;
+				if (clean === offer) clean = { ...offer };
+				clean[k] = fixed;
+			}
 			tally.offers.push(clean);
 			return true;
 		},

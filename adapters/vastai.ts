@@ -75,10 +75,8 @@ const Offer = z.object({
 	disk_space: num,
 	inet_down: num,
 	inet_up: num,
-	machine_id: str,
-	host_id: str,
-	cuda_max_good: num,
-	gpu_frac: num
+	machine_id: str
+	// host_id, cuda_max_good, gpu_frac … are not used: unknown fields are ignored, not validated.
 });
 type Offer = z.infer<typeof Offer>;
 
@@ -172,7 +170,7 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 		const cloud: Cloud | null = o.hosting_type === 1 ? 'secure' : o.hosting_type === 0 ? 'community' : null;
 		const effectiveShare =
 			o.cpu_cores && o.cpu_cores_effective ? Math.min(1, o.cpu_cores_effective / o.cpu_cores) : 1;
-		const base: Omit<NormalizedOffer, 'pricing' | 'pricePerHourUsd' | 'pricePerGpuHourUsd'> = {
+		const onDemand: NormalizedOffer = {
 			provider: 'vastai',
 			gpu: resolved.slug,
 			gpuName: name,
@@ -196,18 +194,16 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 				geolocation: placeOf(o.geolocation),
 				gpuRamMiB: o.gpu_ram ?? null,
 				allocatedStorageGb: VASTAI_ALLOCATED_STORAGE_GB
-			}
-		};
-		tally.add({
-			...base,
+			},
 			pricing: 'on_demand',
 			pricePerHourUsd: box,
 			pricePerGpuHourUsd: box / o.num_gpus
-		});
+		};
+		tally.add(onDemand);
 		// min_bid is the current interruptible floor for the whole box; 0/absent means no spot price.
 		if (o.min_bid != null && o.min_bid !== 0) {
 			tally.add({
-				...base,
+				...onDemand,
 				pricing: 'spot',
 				pricePerHourUsd: o.min_bid,
 				pricePerGpuHourUsd: o.min_bid / o.num_gpus

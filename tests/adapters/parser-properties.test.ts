@@ -338,3 +338,34 @@ describe('hostile provider strings', () => {
 		expect(Object.values(r.unmapped).reduce((a, b) => a + b, 0)).toBe(500);
 	});
 });
+
+describe('capText', () => {
+	const text = fc.oneof(
+		nastyString,
+		fc.string({ unit: 'binary', maxLength: 120 }),
+		fc.string({ maxLength: 120 })
+	);
+	it('returns clean, trimmed text within the cap; clean short text comes back as it was, trimmed', () => {
+		fc.assert(
+			fc.property(text, fc.integer({ min: 2, max: 100 }), (s, max) => {
+				const out = capText(s, max);
+				expectCleanText(out, max, 'capText');
+				expect(out).toBe(out.trim());
+				if (s.length <= max && !CONTROL.test(s) && !LONE_SURROGATE.test(s)) expect(out).toBe(s.trim());
+			}),
+			{ numRuns: RUNS * 3 }
+		);
+	});
+
+	it('pins the cases the fast path must leave to the slow one', () => {
+		expect(capText(' RTX 4090 ', 80)).toBe('RTX 4090');
+		expect(capText('\u00a0A100\u3000', 80)).toBe('A100');
+		expect(capText('\ufeffH100', 80)).toBe('H100');
+		expect(capText('H100\u2028', 80)).toBe('H100');
+		expect(capText('a\u0000b', 80)).toBe('a b');
+		expect(capText('x\ud800', 80)).toBe('x\ufffd');
+		expect(capText('😀😀', 80)).toBe('😀😀');
+		expect(capText('abcdef', 4)).toBe('abc…');
+		expect(capText('', 80)).toBe('');
+	});
+});

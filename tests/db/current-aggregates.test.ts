@@ -3,12 +3,14 @@
  * with the offers themselves, and retention must never take them away: a provider whose polls have
  * failed for longer than the aggregate window keeps its last snapshot on show (flagged stale).
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../adapters/index.ts';
 import type { ProviderId } from '../../adapters/types.ts';
 import { AGGREGATE_RETENTION_DAYS, applyRetention } from '../../src/lib/server/history.ts';
 import { usdPerMillionTrainingTokens } from '../../src/lib/estimator/index.ts';
 import { compareByGpu, filterOptions, listOffers, sortCompareRows } from '../../src/lib/server/offers.ts';
+import { rows } from '../../src/lib/server/db/index.ts';
 import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';
@@ -121,5 +123,43 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 		const oldDay = longAgo.toISOString().slice(0, 10).replaceAll('-', '_');
 		expect(res.aggregatePartitionsDropped).toContain(`price_aggregates_${oldDay}`);
 		expect(await compareByGpu(database.db, { provider: 'lambda' }, SCOPE)).toEqual(before);
+	});
+
+	it('leaves the previous snapshot whole when a later statement of the snapshot fails', async () => {
+		const count = async (table: string) =>
+			(
+				await rows<{ n: number }>(
+					database.db,
+					sql`select count(*)::int as n from ${sql.identifier(table)} where provider = 'vastai'`
+				)
+			)[0]!.n;
+		const before = await compareByGpu(database.db, { provider: 'vastai' }, SCOPE);
+		const counts = [await count('snapshots'), await count('offers'), await count('price_history')];
+		// A real failure inside the server, after the offers went in: the aggregates insert raises.
+		await database.db.execute(sql`create function refuse_aggregates() returns trigger language plpgsql as
+			$$ begin raise exception 'aggregates refused by the test'; end $$`);
+		await database.db.execute(sql`create trigger refuse_aggregates before insert on price_aggregates
+			for each row execute function refuse_aggregates()`);
+		try {
+			const later = new Date(now.getTime() + 60_000);
+			const err: unknown = await storeSnapshot(
+				database.db,
+				'vastai',
+				null,
+				later,
+				offersOf('vastai', later)
+			).then(
+				() => null,
+				(e: unknown) => e
+			);
+			// drizzle wraps the server's error ("Failed query: …") and keeps it as the cause
+			const cause = (err as { cause?: { message?: string } } | null)?.cause;
+			expect(cause?.message ?? String(err)).toMatch(/aggregates refused by the test/);
+		} finally {
+			await database.db.execute(sql`drop trigger refuse_aggregates on price_aggregates`);
+			await database.db.execute(sql`drop function refuse_aggregates()`);
+		}
+		expect([await count('snapshots'), await count('offers'), await count('price_history')]).toEqual(counts);
+		expect(await compareByGpu(database.db, { provider: 'vastai' }, SCOPE)).toEqual(before);
 	});
 });

@@ -58,11 +58,16 @@ export async function storeSnapshot(
 		// than by re-reading the rows just inserted: that re-read cost as much as half the insert itself.
 		const full = aggregateOffers(offers, fullKey);
 		const series = aggregateOffers(offers, seriesKey);
+		const rest: SQL[] = [
+			// Only the current snapshot's offers are kept (schema.ts: offers).
+			sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`
+		];
+		if (full.length) rest.push(insertAggregatesSql(snapshotId, provider, at, full));
+		if (series.length) rest.push(insertPollHistorySql(provider, at, series));
 		await inserting;
-		// Only the current snapshot's offers are kept (schema.ts: offers).
-		await tx.execute(sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`);
-		if (full.length) await tx.execute(insertAggregatesSql(snapshotId, provider, at, full));
-		if (series.length) await tx.execute(insertPollHistorySql(provider, at, series));
+		// The rest in one go: a connection runs its queries in the order sent, and the server goes from one
+		// to the next without waiting for a round trip each (the first failure fails the transaction).
+		await Promise.all(rest.map((q) => tx.execute(q)));
 		return { snapshotId, offers: offers.length, available };
 	});
 }
@@ -94,7 +99,7 @@ const seriesKey: GroupKey = (o) => `${o.gpu}\u0000${o.pricing}\u0000${o.cloud ??
  * The median as Postgres' `percentile_cont(0.5)` computes it (linear interpolation between the two
  * middle values), so figures are the same whichever side computes them. `sorted` ascending, non-empty.
  */
-export function medianOfSorted(sorted: number[]): number {
+export function medianOfSorted(sorted: ArrayLike<number>): number {
 	const pos = 0.5 * (sorted.length - 1);
 	const lo = Math.floor(pos);
 	const first = sorted[lo]!;
@@ -123,8 +128,9 @@ export function aggregateOffers(offers: NormalizedOffer[], key: GroupKey): Price
 		}
 	}
 	const out: PriceAggregate[] = [];
-	for (const { first, prices, available, minAvailable } of groups.values()) {
-		prices.sort((a, b) => a - b);
+	for (const { first, prices: listed, available, minAvailable } of groups.values()) {
+		// A typed array sorts numerically without a comparator call per step (several times faster).
+		const prices = Float64Array.from(listed).sort();
 		out.push({
 			gpu: first.gpu,
 			gpuCount: first.gpuCount,
