@@ -7,6 +7,7 @@ import { ADAPTERS, disabledReason } from '../../../adapters/index.ts';
 import { PROVIDERS, type ProviderId } from '../../../adapters/types.ts';
 import type { Config } from './config.ts';
 import { rows, type Db } from './db/index.ts';
+import { currentSnapshotIds } from './snapshots.ts';
 
 /** When polling is off (POLL_INTERVAL_MINUTES=0) a snapshot still goes stale after 2 × the default 10. */
 const DEFAULT_INTERVAL_MINUTES = 10;
@@ -122,8 +123,8 @@ function toRun(r: RunRow | undefined): ProviderRun | null {
 /** Every provider's health, read with indexed lookups (a year of polls stays fast). */
 export async function getProviderHealth(db: Db, config: Config, now = new Date()): Promise<ProviderHealth[]> {
 	const ids = sql.param([...PROVIDERS]);
-	// The current snapshot is the one whose offers are in the offers table (snapshots.ts keeps exactly
-	// one per provider there): one scan of the small current-offers table, then primary-key lookups.
+	// The current snapshot of each provider: its newest snapshot row, one index probe each (the same
+	// lookup the offers, the compare page and retention use — snapshots.ts currentSnapshotIds).
 	const snaps = await rows<{
 		provider: string;
 		id: number | null;
@@ -135,8 +136,7 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 		db,
 		sql`select s.provider, s.id, ${isoOf('s.observed_at')} as observed_at, s.offer_count, s.available_count,
 		           s.poll_run_id
-		    from (select provider, max(snapshot_id) as id from offers group by provider) c
-		    join snapshots s on s.id = c.id`
+		    from snapshots s where s.id in (${currentSnapshotIds()})`
 	);
 	const lastRuns = await rows<RunRow>(
 		db,
