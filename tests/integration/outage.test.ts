@@ -141,7 +141,8 @@ describe.skipIf(!available && !ci)('database outage on a real Postgres server', 
 		const lock = await admin.reserve();
 		try {
 			await lock`begin`;
-			await lock`lock table offers in access exclusive mode`;
+			// Every page and API reads the current snapshots (and /api/offers the offers): both wait on this.
+			await lock`lock table snapshots, offers in access exclusive mode`;
 			const t0 = Date.now();
 			const [page, api] = await Promise.all([fetch(app.url + '/'), fetch(app.url + '/api/offers')]);
 			const elapsed = Date.now() - t0;
