@@ -4,7 +4,8 @@
  * current, no part of the half-written one is visible (no snapshot row, no offer, aggregate or history
  * point of it), the killed run is left "running" (it never finished), the server starts again on the
  * same database — on PGlite the killed process's lock file is stale and taken over — and the next poll
- * stores a new snapshot normally.
+ * stores a new snapshot normally and records the killed runs as interrupted (on Postgres once they are
+ * older than any live poll can be).
  *
  * Making the kill land inside the write:
  *  - Postgres: this test holds a SHARE lock on `offers`, so the writer's transaction (snapshot row
@@ -23,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, rows, type Database } from '../../src/lib/server/db/index.ts';
 import { LOCK_FILE } from '../../src/lib/server/db/lock.ts';
-import { pollOnce } from '../../src/lib/server/poller.ts';
+import { INTERRUPTED_RUN_ERROR, pollOnce } from '../../src/lib/server/poller.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { freePort, spawnScript, startServer, type SpawnResult } from '../helpers/server.ts';
@@ -295,6 +296,7 @@ describe.each(ENGINES)('SIGKILL while a snapshot is written, on %s', (engine) =>
 	}
 
 	let killDelays: number[] = [];
+	const killedRuns: number[] = [];
 
 	it(
 		'npm run poll killed inside the write: the previous snapshot stays current',
@@ -302,6 +304,7 @@ describe.each(ENGINES)('SIGKILL while a snapshot is written, on %s', (engine) =>
 		async () => {
 			const { runId, delayMs } = await killInsideWrite('scripts/poll.ts', {});
 			killDelays.push(delayMs);
+			killedRuns.push(runId);
 			await expectPreviousIntact(runId);
 			await expectServerShowsPrevious();
 		}
@@ -318,6 +321,7 @@ describe.each(ENGINES)('SIGKILL while a snapshot is written, on %s', (engine) =>
 				POLL_INTERVAL_MINUTES: '60'
 			});
 			killDelays.push(delayMs);
+			killedRuns.push(runId);
 			await expectPreviousIntact(runId);
 			await expectServerShowsPrevious();
 		}
@@ -327,6 +331,19 @@ describe.each(ENGINES)('SIGKILL while a snapshot is written, on %s', (engine) =>
 		'the next poll stores the new snapshot whole; on PGlite such a write outlasts the kills’ delay many times',
 		{ timeout: 180_000 },
 		async () => {
+			expect(killedRuns).toHaveLength(2);
+			if (engine === 'postgres') {
+				// Other instances may be polling right now: only runs older than any live poll are closed.
+				const before = await open();
+				try {
+					await before.db.execute(
+						sql`update poll_runs set started_at = started_at - interval '2 hours'
+						    where id = ${killedRuns[0]!}`
+					);
+				} finally {
+					await before.close();
+				}
+			}
 			let storingAt = 0;
 			const run = spawnScript('scripts/poll.ts', [], env());
 			run.proc.stdout!.on('data', () => {
@@ -344,6 +361,19 @@ describe.each(ENGINES)('SIGKILL while a snapshot is written, on %s', (engine) =>
 				expect(state.current).toEqual([{ snapshotId: newest.id, offers: 2 * BIG_OFFERS }]);
 				expect(state.orphanAggregates).toBe(0);
 				expect(state.strayPoints).toBe(0);
+				const killed = await rows<{ id: number; status: string; error: string | null }>(
+					database.db,
+					sql`select id::int as id, status, error from poll_runs
+					    where id = any(${sql.param(killedRuns.map(String))}::bigint[]) order by id`
+				);
+				const interrupted = { status: 'failed', error: INTERRUPTED_RUN_ERROR };
+				expect(killed.map(({ status, error }) => ({ status, error }))).toEqual(
+					engine === 'pglite'
+						? [interrupted, interrupted]
+						: // the aged run is closed; the other, minutes old, might still be polling elsewhere
+							[interrupted, { status: 'running', error: null }]
+				);
+				expect(state.runs.filter((r) => r.status === 'running')).toHaveLength(engine === 'pglite' ? 0 : 1);
 			} finally {
 				await database.close();
 			}

@@ -156,6 +156,9 @@ export async function pollOnce(
 	const cycleId = options.cycleId ?? randomUUID();
 	const startedAt = now();
 	const ids = options.providers ?? (Object.keys(ADAPTERS) as ProviderId[]);
+	await closeInterruptedRuns(database).catch(() => {
+		// Bookkeeping only: a database that cannot take this update fails the cycle's own writes below.
+	});
 	const results = await Promise.all(
 		ids.map((id) => pollProvider(database, config, id, cycleId, options, now))
 	);
@@ -213,6 +216,7 @@ async function pollProvider(
 	try {
 		pollRunId = await insertRun(db, cycleId, id, started);
 		result.pollRunId = pollRunId;
+		liveRunsOf(database).add(pollRunId);
 	} catch (err) {
 		// Without a database there is nothing to record into; report and move on.
 		result.error = safeErrorMessage(`[${id}] could not record the poll: ${describeError(err)}`, secrets);
@@ -277,6 +281,8 @@ async function pollProvider(
 		await finishRun(db, pollRunId, result, now());
 	} catch (err) {
 		console.error(`[poll] could not record the end of the ${id} poll:`, err);
+	} finally {
+		if (pollRunId !== undefined) liveRunsOf(database).delete(pollRunId);
 	}
 	if (result.status === 'ok' && result.snapshotId !== undefined) {
 		await notify(
@@ -303,6 +309,43 @@ function describeError(err: unknown): string {
 		return `database error: ${err.cause.message}`;
 	}
 	return err.message;
+}
+
+/** The poll runs this process has started and not yet finished, per database handle. */
+const liveRuns = new WeakMap<Database, Set<number>>();
+function liveRunsOf(database: Database): Set<number> {
+	let set = liveRuns.get(database);
+	if (!set) liveRuns.set(database, (set = new Set()));
+	return set;
+}
+
+/**
+ * A run still "running" on Postgres this long after it started belongs to a process that died: a cycle is
+ * bounded to minutes (request timeouts, at most 3 attempts and 30 s of backoff per request, a statement
+ * timeout on every write).
+ */
+export const INTERRUPTED_RUN_AFTER_MS = 60 * 60_000;
+export const INTERRUPTED_RUN_ERROR =
+	'interrupted: the process stopped before this poll was recorded as finished (a snapshot is stored whole or not at all)';
+
+/**
+ * Records as failed the poll runs left "running" by a process that was killed (crash test): on PGlite the
+ * data directory belongs to this process alone, so every such run not started here is one; on Postgres,
+ * where other instances poll too, those older than INTERRUPTED_RUN_AFTER_MS (by the server's clock).
+ */
+export async function closeInterruptedRuns(database: Database): Promise<number> {
+	const live = sql.param([...liveRunsOf(database)].map(String));
+	const stale =
+		database.engine === 'pglite'
+			? sql``
+			: sql` and started_at < now() - ${`${INTERRUPTED_RUN_AFTER_MS / 1000} seconds`}::interval`;
+	const closed = await rows<{ id: number }>(
+		database.db,
+		sql`update poll_runs set status = 'failed', error = ${INTERRUPTED_RUN_ERROR}
+		    where status = 'running' and not (id = any(${live}::bigint[]))${stale}
+		    returning id`
+	);
+	return closed.length;
 }
 
 async function insertRun(db: Db, cycleId: string, provider: ProviderId, startedAt: Date): Promise<number> {
