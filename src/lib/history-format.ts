@@ -15,6 +15,21 @@ export interface SeriesKey {
 	source: string;
 }
 
+/** One bucket of a series: USD per GPU-hour. */
+export interface HistoryPoint {
+	/** bucket start, ISO 8601 UTC */
+	t: string;
+	min: number;
+	median: number;
+	max: number;
+	n: number;
+}
+
+/** A series as `/api/history` answers it, the chart draws it and the table lists it. */
+export interface HistorySeries extends SeriesKey {
+	points: HistoryPoint[];
+}
+
 export function providerLabel(p: string): string {
 	return (PROVIDER_LABELS as Record<string, string>)[p] ?? p.slice(0, 40);
 }

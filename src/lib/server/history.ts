@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
+import type { HistoryPoint, HistorySeries } from '../history-format.ts';
 import { BIN_ORIGIN } from './archive.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
 import { ensurePartitions, partitionsEndingBefore } from './db/partitions.ts';
@@ -305,22 +306,7 @@ export const historyQuerySchema = z
 	.refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
-export interface HistoryPoint {
-	/** bucket start, ISO 8601 UTC */
-	t: string;
-	min: number;
-	median: number;
-	max: number;
-	n: number;
-}
-
-export interface HistorySeries {
-	provider: string;
-	pricing: string;
-	cloud: string;
-	source: string;
-	points: HistoryPoint[];
-}
+export type { HistoryPoint, HistorySeries };
 
 export interface HistoryResult {
 	gpu: string;
