@@ -13,21 +13,13 @@ import {
 	type CostLine,
 	type Estimate,
 	type EstimateSettings,
+	type MemoryGb,
 	type OfferSummary
 } from './estimator/index.ts';
 
 export interface EstimateAnswer {
-	memory: {
-		perGpuGb: number;
-		totalGb: number;
-		weightsGb: number;
-		adaptersGb: number;
-		optimizerGb: number;
-		gradientsGb: number;
-		activationsGb: number;
-		overheadGb: number;
-		kvCacheGb: number;
-	};
+	/** the engine's breakdown, rounded to 3 decimals */
+	memory: MemoryGb;
 	fits: boolean;
 	throughput: { tokensPerSecond: number };
 	time: { hours: number };
