@@ -98,17 +98,7 @@ export async function importArchive(db: Db, opts: ImportOptions): Promise<Import
 	const started = Date.now();
 	const hash = sha256(opts.content);
 	const fileName = basename(opts.fileName).slice(0, 200);
-	const previous = await rows<{
-		id: number;
-		format: ArchiveFormat;
-		rows_total: number;
-		rows_unmapped: number;
-		unmapped: Record<string, number>;
-	}>(
-		db,
-		sql`select id, format, rows_total, rows_unmapped, unmapped from archive_imports where sha256 = ${hash}`
-	);
-	const prev = previous[0];
+	const prev = await storedImport(db, hash);
 	if (prev) return alreadyImported(fileName, hash, prev, started);
 
 	const text = typeof opts.content === 'string' ? opts.content : opts.content.toString('utf8');
@@ -166,17 +156,7 @@ export async function importArchive(db: Db, opts: ImportOptions): Promise<Import
 		raced = true;
 	}
 	if (raced) {
-		const again = await rows<{
-			id: number;
-			format: ArchiveFormat;
-			rows_total: number;
-			rows_unmapped: number;
-			unmapped: Record<string, number>;
-		}>(
-			db,
-			sql`select id, format, rows_total, rows_unmapped, unmapped from archive_imports where sha256 = ${hash}`
-		);
-		return alreadyImported(fileName, hash, again[0]!, started);
+		return alreadyImported(fileName, hash, (await storedImport(db, hash))!, started);
 	}
 	const historyPoints = first && last ? await rollupArchive(db, first, last) : 0;
 	return {
@@ -201,18 +181,24 @@ export async function importArchive(db: Db, opts: ImportOptions): Promise<Import
 	};
 }
 
-function alreadyImported(
-	fileName: string,
-	hash: string,
-	prev: {
-		id: number;
-		format: ArchiveFormat;
-		rows_total: number;
-		rows_unmapped: number;
-		unmapped: Record<string, number>;
-	},
-	started: number
-): ImportSummary {
+interface StoredImport {
+	id: number;
+	format: ArchiveFormat;
+	rows_total: number;
+	rows_unmapped: number;
+	unmapped: Record<string, number>;
+}
+
+/** The import of the file with this content hash, if there was one. */
+async function storedImport(db: Db, hash: string): Promise<StoredImport | undefined> {
+	const [row] = await rows<StoredImport>(
+		db,
+		sql`select id, format, rows_total, rows_unmapped, unmapped from archive_imports where sha256 = ${hash}`
+	);
+	return row;
+}
+
+function alreadyImported(fileName: string, hash: string, prev: StoredImport, started: number): ImportSummary {
 	return {
 		fileName,
 		format: prev.format,
