@@ -58,16 +58,16 @@ export const str = z
 	])
 	.optional();
 
+/** Control characters, or any surrogate half (paired or not): the slow path of capText looks closer. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
+
 /**
  * Provider text as stored and shown: control characters (C0, DEL, C1 — they garble logs and tables, and
  * Postgres refuses NUL) become spaces, a lone UTF-16 surrogate becomes U+FFFD, and the result is cut at
  * `max` characters (never inside a surrogate pair). Markup is left as it is: it is data, and every page
  * renders it escaped.
  */
-/** Control characters, or any surrogate half (paired or not): the slow path of capText looks closer. */
-// eslint-disable-next-line no-control-regex
-const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
-
 export function capText(value: string, max: number): string {
 	// The common case (a short, clean id or name): one scan, no copies.
 	if (value.length <= max && !NEEDS_CLEANING.test(value)) {
