@@ -202,7 +202,9 @@ export function parseEstimateRequest(input: unknown): Parsed {
 	const model = (input as { model?: unknown }).model;
 	if (typeof model === 'object' && model !== null) {
 		if (Array.isArray(model)) return fail('model', 'expected a model id or a config object');
-		const config = hfConfigSchema.safeParse(model);
+		// reportInput: zod 4 leaves an issue's input out unless asked, and "is required" below must only
+		// answer a field that is absent (a present value of the wrong type gets zod's own message).
+		const config = hfConfigSchema.safeParse(model, { reportInput: true });
 		if (!config.success) {
 			const issues = config.error.issues.map((i) => ({
 				field: ['model', ...i.path.map(String)].join('.'),
@@ -215,7 +217,7 @@ export function parseEstimateRequest(input: unknown): Parsed {
 			};
 		}
 	}
-	const result = estimateRequestSchema.safeParse(input);
+	const result = estimateRequestSchema.safeParse(input, { reportInput: true });
 	if (!result.success) {
 		const issues = result.error.issues.map((i) => {
 			const field = i.path.length ? i.path.map(String).join('.') : 'body';

@@ -57,6 +57,16 @@ describe('estimate request', () => {
 		expect(bad({ ...base, gpus: 2 }).field).toBe('gpus');
 		expect(bad([]).field).toBe('body');
 		expect(bad({ ...base, seqLen: 0 }).message).toMatch(/^seqLen: /);
+		// "is required" only for a field that is absent; a value of the wrong type says what was expected
+		expect(bad({ ...base, microBatch: '2' }).message).toBe(
+			'microBatch: Invalid input: expected number, received string'
+		);
+		expect(bad({ model: { hidden_size: 'x' }, method: 'qlora', gpu: 'rtx-4090' }).message).toBe(
+			'model.hidden_size: Invalid input: expected number, received string'
+		);
+		expect(bad({ model: { hidden_size: 4096 }, method: 'qlora', gpu: 'rtx-4090' }).message).toBe(
+			'model.num_hidden_layers: is required'
+		);
 	});
 
 	it('an unknown model or GPU is a 400 that lists what exists', () => {
