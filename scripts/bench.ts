@@ -28,7 +28,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { parseLambda } from '../adapters/lambda.ts';
 import { parseRunpod } from '../adapters/runpod.ts';
-import type { NormalizedOffer, ProviderId } from '../adapters/types.ts';
+import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../adapters/types.ts';
 import { parseVastai } from '../adapters/vastai.ts';
 import { importArchive, BUNDLED_ARCHIVE_FILE } from '../src/lib/server/archive.ts';
 import { openDatabase, rows, type Database, type Db } from '../src/lib/server/db/index.ts';
@@ -40,8 +40,12 @@ import {
 	storeSnapshot,
 	type PriceAggregate
 } from '../src/lib/server/snapshots.ts';
+import { DEFAULT_TRUST } from '../src/lib/trust.ts';
 import { ensureBuild, ROOT } from './lib/build.ts';
 import { readArchive, vastAnswer, vastMarket } from './lib/bench-data.ts';
+
+/** Stores as the poller does with the default settings and every provider enabled (the flags included). */
+const TRUST = { settings: DEFAULT_TRUST, scope: PROVIDERS };
 
 const TARGETS = { ingestRatio: 1.5, historyP95Ms: 50, compareP95Ms: 50, bytesPerYear: 1e9, pageJsKbGz: 150 };
 const DAY_MS = 86_400_000;
@@ -125,7 +129,7 @@ async function benchIngest(database: Database, answerText: string) {
 		const t1 = performance.now();
 		const parsed = parseVastai(payload, at());
 		const t2 = performance.now();
-		await storeSnapshot(db, 'vastai', null, at(), parsed.offers);
+		await storeSnapshot(db, 'vastai', null, at(), parsed.offers, TRUST);
 		const t3 = performance.now();
 		return { decodeMs: t1 - t0, ms: t3 - t1, parseMs: t2 - t1, storeMs: t3 - t2, offers: parsed.offers };
 	};
@@ -287,7 +291,7 @@ async function simulateYear(database: Database, shape: ReturnType<typeof marketS
 	await ensurePartitions(db, aggFrom, now, ['price_aggregates']);
 	await insertAggregates(db, shape.groups, new Date(Math.ceil(aggFrom.getTime() / POLL_MS) * POLL_MS), now);
 	// The current snapshot of each provider, as the last poll leaves it.
-	for (const [provider, offers] of shape.current) await storeSnapshot(db, provider, null, now, offers);
+	for (const [provider, offers] of shape.current) await storeSnapshot(db, provider, null, now, offers, TRUST);
 	await rollupHistory(db, new Date(now.getTime() - 2 * 3_600_000), now);
 	await applyRetention(database, now);
 	if (database.engine === 'postgres') await db.execute(sql`vacuum analyze`);

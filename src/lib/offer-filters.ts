@@ -77,7 +77,14 @@ export const offersQuerySchema = offerFilterSchema.extend({
 	limit: optionalInt(1, 5000),
 	format: optionalEnum(['json', 'csv'] as const),
 	sort: optionalEnum(OFFER_SORTS),
-	dir: optionalEnum(['asc', 'desc'] as const)
+	dir: optionalEnum(['asc', 'desc'] as const),
+	/** true: trusted offers only, false: untrusted only, unset: both (src/lib/trust.ts) */
+	trusted: optionalBool
+});
+
+/** The GPU page's offer table: untrusted offers hidden unless `untrusted=show` (a plain link, no JavaScript). */
+export const gpuOffersQuerySchema = offersQuerySchema.extend({
+	untrusted: optionalEnum(['show', 'hide'] as const)
 });
 
 export type ParsedQuery<T> = { ok: true; value: T } | { ok: false; param: string; message: string };

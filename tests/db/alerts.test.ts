@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../../adapters/types.ts';
 import { atomFeed } from '../../src/lib/server/alerts-feed.ts';
 import {
 	createWatch,
@@ -98,12 +99,12 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 			{ allowPrivate: false }
 		);
 		await poll(db, 'vastai', tick(), [{ price: 2.5 }, { price: 2.2 }]);
-		let res = await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+		let res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 		expect(res.fired).toHaveLength(0);
 		expect((await listWatches(db))[0]).toMatchObject({ armed: true, lastPriceUsd: 2.2 });
 
 		await poll(db, 'vastai', tick(), [{ price: 2.5 }, { price: 1.95 }]);
-		res = await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+		res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 		expect(res.fired).toHaveLength(1);
 		expect(res.fired[0]).toMatchObject({
 			watchId: w.id,
@@ -115,16 +116,16 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 
 		for (const price of [1.9, 1.8, 2]) {
 			await poll(db, 'vastai', tick(), [{ price }]);
-			res = await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+			res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 			expect(res.fired, `price ${price}`).toHaveLength(0);
 		}
 		expect((await listWatches(db))[0]).toMatchObject({ armed: false, lastPriceUsd: 2 });
 
 		await poll(db, 'vastai', tick(), [{ price: 2.01 }]);
-		res = await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+		res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 		expect(res.rearmed).toEqual([w.id]);
 		await poll(db, 'vastai', tick(), [{ price: 1.5 }]);
-		res = await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+		res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 		expect(res.fired).toHaveLength(1);
 		expect((await listFirings(db, 10, w.id)).map((f) => f.pricePerGpuHourUsd)).toEqual([1.5, 1.95]);
 	});
@@ -154,7 +155,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 		const dc = await mk({ region: 'US-TX-3' });
 		const spot = await mk({ pricing: 'spot' });
 		const none = await mk({ provider: 'lambda' });
-		const res = await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+		const res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 		const price = (id: number) => res.fired.find((f) => f.watchId === id)?.pricePerGpuHourUsd;
 		expect(price(any.id)).toBe(0.8);
 		expect(price(us.id)).toBe(0.9);
@@ -167,7 +168,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 		// A newer vast.ai snapshot without the cheap offers: the old snapshot's prices no longer count.
 		await poll(db, 'vastai', tick(), [{ price: 3 }]);
 		await database.db.execute(sql`update alert_watches set armed = true`);
-		const later = await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+		const later = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 		expect(later.fired.find((f) => f.watchId === any.id)?.pricePerGpuHourUsd).toBe(1.2);
 		expect(await deleteWatch(db, any.id)).toBe(true);
 		expect(await deleteWatch(db, any.id)).toBe(false);
@@ -204,7 +205,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 				{ allowPrivate: true }
 			);
 			await poll(db, 'vastai', tick(), [{ price: 1.75 }]);
-			const res = await evaluateAlerts(db, new Date(t), { allowPrivate: true, ...FAST });
+			const res = await evaluateAlerts(db, new Date(t), { allowPrivate: true, scope: PROVIDERS, ...FAST });
 			expect(res.fired).toHaveLength(2);
 			expect(flaky.received).toHaveLength(3);
 			expect(flaky.received[2]!.headers['content-type']).toBe('application/json');
@@ -233,7 +234,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 			});
 			// Still below: no second POST.
 			await poll(db, 'vastai', tick(), [{ price: 1.7 }]);
-			await evaluateAlerts(db, new Date(t), { allowPrivate: true, ...FAST });
+			await evaluateAlerts(db, new Date(t), { allowPrivate: true, scope: PROVIDERS, ...FAST });
 			expect(flaky.received).toHaveLength(3);
 		} finally {
 			await flaky.close();
@@ -284,7 +285,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 				{ allowPrivate: true }
 			);
 			await poll(db, 'vastai', tick(), [{ price: 1 }]);
-			const res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, ...FAST });
+			const res = await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS, ...FAST });
 			expect(res.fired.map((f) => f.webhookStatus)).toEqual(['failed', 'failed']);
 			// The IP literal is refused before connecting; the name by the connection's guarded DNS lookup.
 			expect(res.fired.map((f) => f.webhookError).sort()).toEqual([
@@ -305,7 +306,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
 			{ allowPrivate: false }
 		);
 		await poll(db, 'vastai', tick(), [{ price: 0.95, pricing: 'spot' }]);
-		await evaluateAlerts(db, new Date(t), { allowPrivate: false });
+		await evaluateAlerts(db, new Date(t), { allowPrivate: false, scope: PROVIDERS });
 		const xml = await atomFeed(db, 'http://127.0.0.1:3000');
 		expect(xml).toMatch(
 			/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/

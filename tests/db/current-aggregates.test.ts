@@ -6,7 +6,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../adapters/index.ts';
-import type { ProviderId } from '../../adapters/types.ts';
+import { PROVIDERS, type ProviderId } from '../../adapters/types.ts';
+import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
 import { AGGREGATE_RETENTION_DAYS, applyRetention } from '../../src/lib/server/history.ts';
 import { usdPerMillionTrainingTokens } from '../../src/lib/estimator/index.ts';
 import { compareByGpu, filterOptions, listOffers, sortCompareRows } from '../../src/lib/server/offers.ts';
@@ -14,6 +15,8 @@ import { rows } from '../../src/lib/server/db/index.ts';
 import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';
+
+const TRUST = { settings: DEFAULT_TRUST, scope: PROVIDERS };
 
 const DAY = 86_400_000;
 const SCOPE: ProviderId[] = ['vastai', 'runpod', 'lambda'];
@@ -30,9 +33,9 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 	beforeAll(async () => {
 		database = await createTestDatabase(engine);
 		// Lambda's last good poll is five days old; the others are current.
-		await storeSnapshot(database.db, 'lambda', null, longAgo, offersOf('lambda', longAgo));
-		await storeSnapshot(database.db, 'vastai', null, now, offersOf('vastai', now));
-		await storeSnapshot(database.db, 'runpod', null, now, offersOf('runpod', now));
+		await storeSnapshot(database.db, 'lambda', null, longAgo, offersOf('lambda', longAgo), TRUST);
+		await storeSnapshot(database.db, 'vastai', null, now, offersOf('vastai', now), TRUST);
+		await storeSnapshot(database.db, 'runpod', null, now, offersOf('runpod', now), TRUST);
 	});
 	afterAll(async () => {
 		await database?.destroy();
@@ -101,7 +104,14 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 					).openDatabase({ url: database.url!, poolMax: 1 })
 				: database;
 		try {
-			await storeSnapshot(other.db, 'runpod', null, new Date(), offersOf('runpod', new Date()).map(cheap));
+			await storeSnapshot(
+				other.db,
+				'runpod',
+				null,
+				new Date(),
+				offersOf('runpod', new Date()).map(cheap),
+				TRUST
+			);
 		} finally {
 			if (other !== database) await other.close();
 		}
@@ -118,7 +128,7 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 		await applyRetention(database, now);
 		expect(await compareByGpu(database.db, { provider: 'lambda' }, SCOPE)).toEqual(before);
 		// Once Lambda polls again, its old snapshot's aggregates may go.
-		await storeSnapshot(database.db, 'lambda', null, now, offersOf('lambda', now));
+		await storeSnapshot(database.db, 'lambda', null, now, offersOf('lambda', now), TRUST);
 		const res = await applyRetention(database, new Date(now.getTime() + 1000));
 		const oldDay = longAgo.toISOString().slice(0, 10).replaceAll('-', '_');
 		expect(res.aggregatePartitionsDropped).toContain(`price_aggregates_${oldDay}`);
@@ -147,7 +157,8 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 				'vastai',
 				null,
 				later,
-				offersOf('vastai', later)
+				offersOf('vastai', later),
+				TRUST
 			).then(
 				() => null,
 				(e: unknown) => e

@@ -4,6 +4,7 @@
  * provider × pricing × size; the archive median over the newest 30 archived days.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../../adapters/types.ts';
 import { schema } from '../../src/lib/server/db/index.ts';
 import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
 import {
@@ -160,7 +161,7 @@ describe.each(ENGINES)('estimator prices on %s', (engine) => {
 	});
 
 	it('reads only available offers of the newest snapshot per provider, cheapest per box size and pricing', async () => {
-		const offers = await readCurrentOffers(t.db, 'h100-sxm');
+		const offers = await readCurrentOffers(t.db, PROVIDERS, 'h100-sxm');
 		const key = (o: { provider: string; pricing: string; gpuCount: number }) =>
 			`${o.provider}/${o.pricing}/${o.gpuCount}`;
 		expect(offers.map(key).sort()).toEqual([
@@ -177,21 +178,21 @@ describe.each(ENGINES)('estimator prices on %s', (engine) => {
 	});
 
 	it('reads every GPU without a filter, with provider strings capped', async () => {
-		const offers = await readCurrentOffers(t.db);
+		const offers = await readCurrentOffers(t.db, PROVIDERS);
 		const rtx = offers.find((o) => o.gpu === 'rtx-4090')!;
 		expect(rtx.pricePerHourUsd).toBeCloseTo(0.31, 10);
 		expect(rtx.gpuName.length).toBe(80);
 	});
 
 	it('feeds the estimator’s cost lines: a 2-GPU job at vast.ai takes 2 one-GPU boxes', async () => {
-		const lines = costLines(await readCurrentOffers(t.db, 'h100-sxm'), 'h100-sxm', 2, 10);
+		const lines = costLines(await readCurrentOffers(t.db, PROVIDERS, 'h100-sxm'), 'h100-sxm', 2, 10);
 		const vast = lines.find((l) => l.provider === 'vastai' && l.pricing === 'on_demand')!;
 		expect(vast.offer.boxes).toBe(2);
 		expect(vast.totalUsd).toBeCloseTo(10 * 2 * 1.79, 9);
 	});
 
 	it('knows each provider’s current snapshot', async () => {
-		const snaps = await readCurrentSnapshots(t.db);
+		const snaps = await readCurrentSnapshots(t.db, PROVIDERS);
 		expect(snaps.map((s) => `${s.provider}@${s.observedAt}`)).toEqual([
 			'runpod@2026-11-27T09:50:00.000Z',
 			'vastai@2026-11-27T10:00:00.000Z'

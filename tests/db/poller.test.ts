@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../adapters/index.ts';
 import type { NormalizedOffer, ProviderId } from '../../adapters/types.ts';
+import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
 import { listOffers } from '../../src/lib/server/offers.ts';
@@ -208,7 +209,12 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 		const good = parsedOffers('lambda', new Date());
 		// smallint overflow: the database refuses the second offer after the snapshot row was inserted.
 		const bad = [good[0]!, { ...good[0]!, gpuCount: 70_000 }];
-		await expect(storeSnapshot(database.db, 'lambda', null, new Date(), bad)).rejects.toThrow();
+		await expect(
+			storeSnapshot(database.db, 'lambda', null, new Date(), bad, {
+				settings: DEFAULT_TRUST,
+				scope: PROVIDERS
+			})
+		).rejects.toThrow();
 		expect(await currentSnapshot('lambda')).toEqual(before);
 	});
 

@@ -12,7 +12,7 @@ import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
 import { plainText } from '../input.ts';
 import { rows, type Db } from './db/index.ts';
-import { currentSnapshotIds } from './snapshots.ts';
+import { currentOffers, type ProviderScope } from './current-offers.ts';
 import {
 	checkWebhookUrl,
 	checkWebhookUrlSyntax,
@@ -234,6 +234,8 @@ export async function listFirings(db: Db, limit = 50, watchId?: number): Promise
 
 export interface EvaluateOptions extends Partial<Omit<DeliveryOptions, 'allowPrivate'>> {
 	allowPrivate: boolean;
+	/** the enabled providers: only their current, trusted offers can fire a watch (current-offers.ts) */
+	scope: ProviderScope;
 }
 
 export interface EvaluateResult {
@@ -264,20 +266,18 @@ export async function evaluateAlerts(db: Db, now: Date, opts: EvaluateOptions): 
 		}
 	>(
 		db,
-		sql`with current_snapshots as (select c.id from (${currentSnapshotIds()}) as c(id))
-		    select ${WATCH_COLUMNS}, b.*
+		sql`select ${WATCH_COLUMNS}, b.*
 		    from alert_watches w
 		    left join lateral (
 		      select o.provider as o_provider, o.region as o_region, o.gpu_name as o_gpu_name, o.gpu_count as o_gpu_count,
 		             o.cloud as o_cloud, o.price_per_gpu_hour_usd as o_price, o.price_per_hour_usd as o_price_per_hour,
 		             o.offer_ref as o_offer_ref, extract(epoch from o.observed_at)::float8 * 1000 as o_observed_at_ms
-		      from offers o
+		      from ${currentOffers(opts.scope, { trusted: true })} o
 		      where o.gpu = w.gpu and o.pricing = w.pricing and o.available
 		        and o.gpu_count >= w.min_gpu_count
 		        and (w.provider is null or o.provider = w.provider)
 		        and (w.region is null or lower(o.region) = lower(w.region)
 		             or lower(w.region) = any (regexp_split_to_array(lower(o.region), '\\s*,\\s*')))
-		        and o.snapshot_id in (select id from current_snapshots)
 		      order by o.price_per_gpu_hour_usd asc, o.id asc
 		      limit 1
 		    ) b on true

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDERS as PROVIDER_IDS, type ProviderId } from '../../../adapters/types.ts';
+import { DEFAULT_TRUST, type TrustSettings } from '../trust.ts';
 
 export { PROVIDER_IDS, type ProviderId };
 
@@ -61,6 +62,26 @@ const httpUrl = (dflt: string) =>
 			}
 			// Base URLs: the adapters append their documented paths.
 			return value.replace(/\/+$/, '');
+		});
+
+/** A decimal number in [min, max] (the trust thresholds). */
+const decimal = (dflt: number, min: number, max: number) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === '') return dflt;
+			if (!/^\d+(\.\d+)?$/.test(v)) {
+				ctx.addIssue({ code: 'custom', message: `expected a number such as ${dflt}, got "${v}"` });
+				return z.NEVER;
+			}
+			const n = Number(v);
+			if (n < min || n > max) {
+				ctx.addIssue({ code: 'custom', message: `expected a number from ${min} to ${max}, got ${n}` });
+				return z.NEVER;
+			}
+			return n;
 		});
 
 const secret = z
@@ -123,7 +144,23 @@ const envSchema = z.object({
 	LAMBDA_API_KEY: secret,
 	RUNPOD_API_KEY: secret,
 	ARCHIVE_IMPORT: bool(true),
-	ALERT_ALLOW_PRIVATE: bool(false)
+	ALERT_ALLOW_PRIVATE: bool(false),
+	// The trust policy's thresholds (src/lib/trust.ts, README "Which offers count").
+	TRUST_MIN_PRICE_USD: decimal(DEFAULT_TRUST.minPriceUsd, 0, 100),
+	TRUST_OUTLIER_RATIO: decimal(DEFAULT_TRUST.outlierRatio, 0, 1),
+	TRUST_MEDIAN_OFFERS: int(DEFAULT_TRUST.outlierMinOffers, 1, 1_000_000),
+	TRUST_MIN_RELIABILITY: decimal(DEFAULT_TRUST.minReliability, 0, 1),
+	TRUST_UNVERIFIED: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === '') return DEFAULT_TRUST.unverified;
+			if (v === 'info' || v === 'untrusted') return v;
+			ctx.addIssue({ code: 'custom', message: `expected info or untrusted, got "${v}"` });
+			return z.NEVER;
+		})
 });
 
 export type Config = {
@@ -142,6 +179,8 @@ export type Config = {
 	runpodApiKey: string | undefined;
 	archiveImport: boolean;
 	alertAllowPrivate: boolean;
+	/** which offers a price may come from (TRUST_*) */
+	trust: TrustSettings;
 };
 
 export class ConfigError extends Error {
@@ -176,7 +215,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		lambdaApiKey: e.LAMBDA_API_KEY,
 		runpodApiKey: e.RUNPOD_API_KEY,
 		archiveImport: e.ARCHIVE_IMPORT,
-		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE
+		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE,
+		trust: {
+			minPriceUsd: e.TRUST_MIN_PRICE_USD,
+			outlierRatio: e.TRUST_OUTLIER_RATIO,
+			outlierMinOffers: e.TRUST_MEDIAN_OFFERS,
+			minReliability: e.TRUST_MIN_RELIABILITY,
+			unverified: e.TRUST_UNVERIFIED
+		}
 	};
 }
 
@@ -213,5 +259,30 @@ export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string;
 		name: 'ALERT_ALLOW_PRIVATE',
 		default: '0',
 		meaning: 'allow alert webhooks to loopback/private addresses'
+	},
+	{
+		name: 'TRUST_MIN_PRICE_USD',
+		default: '0.01',
+		meaning: 'offers under this price per GPU-hour are flagged implausible-price (untrusted)'
+	},
+	{
+		name: 'TRUST_OUTLIER_RATIO',
+		default: '0.25',
+		meaning: 'offers under this fraction of the market median (GPU × pricing) are flagged price-outlier'
+	},
+	{
+		name: 'TRUST_MEDIAN_OFFERS',
+		default: '3',
+		meaning: 'offers a market median needs before price-outlier applies'
+	},
+	{
+		name: 'TRUST_MIN_RELIABILITY',
+		default: '0.90',
+		meaning: 'vast.ai hosts under this reliability (0..1) are flagged low-reliability'
+	},
+	{
+		name: 'TRUST_UNVERIFIED',
+		default: 'info',
+		meaning: 'unverified vast.ai hosts: info (flag only) or untrusted'
 	}
 ];

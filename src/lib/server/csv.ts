@@ -21,12 +21,16 @@ const COLUMNS = [
 	'ramGb',
 	'diskGb',
 	'inetDownMbps',
-	'inetUpMbps'
+	'inetUpMbps',
+	'trusted',
+	'flags',
+	'trustReason'
 ] as const;
 
 function cell(value: unknown): string {
 	if (value === null || value === undefined) return '';
-	let s = String(value);
+	// A list (the trust flags) in one cell, separated by ';' (commas would need quoting in every row).
+	let s = Array.isArray(value) ? value.join(';') : String(value);
 	// A spreadsheet would run "=…", "+…", "-…", "@…" as a formula: provider text must stay text.
 	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
 	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

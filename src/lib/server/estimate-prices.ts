@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { GPU_SLUGS } from '../../../adapters/catalog.ts';
 import type { ArchiveReference, OfferSummary } from '../estimator/index.ts';
+import { currentOffers, type ProviderScope } from './current-offers.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentSnapshotIds } from './snapshots.ts';
 
@@ -36,16 +37,17 @@ interface OfferRow {
 	offer_ref: string | null;
 }
 
-/** The cheapest available offer per GPU × provider × pricing × GPU count in each provider's current snapshot. */
-export async function readCurrentOffers(db: Db, gpu?: string): Promise<OfferSummary[]> {
+/**
+ * The cheapest available trusted offer per GPU × provider × pricing × GPU count in the current snapshot
+ * of each provider in `scope` (the enabled ones: a switched-off provider's old snapshot prices nothing).
+ */
+export async function readCurrentOffers(db: Db, scope: ProviderScope, gpu?: string): Promise<OfferSummary[]> {
 	const result = await rows<OfferRow>(
 		db,
-		sql`with current_snapshot as (select c.id from (${currentSnapshotIds()}) as c(id))
-		select distinct on (o.gpu, o.provider, o.pricing, o.gpu_count)
+		sql`select distinct on (o.gpu, o.provider, o.pricing, o.gpu_count)
 			o.id, o.provider, o.gpu, o.gpu_name, o.gpu_count, o.pricing, o.cloud, o.region,
 			o.price_per_hour_usd, o.price_per_gpu_hour_usd, o.observed_at, o.offer_ref
-		from offers o
-		join current_snapshot c on c.id = o.snapshot_id
+		from ${currentOffers(scope, { trusted: true })} o
 		where o.available and o.price_per_hour_usd > 0 and o.gpu_count > 0
 			${gpu === undefined ? sql`` : sql`and o.gpu = ${gpu}`}
 		order by o.gpu, o.provider, o.pricing, o.gpu_count, o.price_per_hour_usd, o.id`
@@ -72,12 +74,12 @@ export interface ProviderSnapshot {
 	availableCount: number;
 }
 
-/** The current snapshot of each provider (for "prices as of …" and the no-offers message). */
-export async function readCurrentSnapshots(db: Db): Promise<ProviderSnapshot[]> {
+/** The current snapshot of each provider in scope (for "prices as of …" and the no-offers message). */
+export async function readCurrentSnapshots(db: Db, scope: ProviderScope): Promise<ProviderSnapshot[]> {
 	const result = await rows<{ provider: string; observed_at: Date | string; available_count: number }>(
 		db,
 		sql`select provider, observed_at, available_count from snapshots
-		    where id in (${currentSnapshotIds()}) order by provider`
+		    where id in (${currentSnapshotIds(scope)}) order by provider`
 	);
 	return result.map((r) => ({
 		provider: r.provider,

@@ -6,6 +6,7 @@ import type { App, StartHook } from './app.ts';
 import { evaluateAlerts, type EvaluateResult } from './alerts.ts';
 import { runHistoryMaintenance } from './history.ts';
 import { onCycleComplete } from './poller.ts';
+import { enabledProviders } from './providers.ts';
 
 /**
  * After every poll cycle: roll the new poll points up into hour/day points (and hourly, retention),
@@ -16,7 +17,10 @@ export async function afterPollCycle(
 	now: Date = new Date()
 ): Promise<{ alerts: EvaluateResult }> {
 	await runHistoryMaintenance(app.database, now);
-	const alerts = await evaluateAlerts(app.database.db, now, { allowPrivate: app.config.alertAllowPrivate });
+	const alerts = await evaluateAlerts(app.database.db, now, {
+		allowPrivate: app.config.alertAllowPrivate,
+		scope: enabledProviders(app.config)
+	});
 	return { alerts };
 }
 

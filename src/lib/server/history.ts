@@ -157,12 +157,13 @@ export interface RetentionResult {
 export async function applyRetention(database: Database, now: Date): Promise<RetentionResult> {
 	const db = database.db;
 	const pollCutoff = new Date(now.getTime() - POLL_RETENTION_DAYS * DAY_MS);
-	// The current snapshot's aggregates are what the compare page shows: a provider whose polls have
+	// Every provider's current snapshot (a switched-off one may be switched on again) keeps its
+	// aggregates. The current snapshot's aggregates are what the compare page shows: a provider whose polls have
 	// failed for longer than the window keeps its last snapshot on show (flagged stale), never hidden.
 	const [current] = await rows<{ ms: number | null }>(
 		db,
 		sql`select extract(epoch from min(s.observed_at))::float8 * 1000 as ms from snapshots s
-		    where s.id in (${currentSnapshotIds()})`
+		    where s.id in (${currentSnapshotIds(PROVIDERS)})`
 	);
 	const oldestCurrentDay = current?.ms == null ? Infinity : Math.floor(Number(current.ms) / DAY_MS) * DAY_MS;
 	const aggCutoff = new Date(Math.min(now.getTime() - AGGREGATE_RETENTION_DAYS * DAY_MS, oldestCurrentDay));

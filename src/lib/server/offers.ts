@@ -15,17 +15,16 @@ import {
 import { REFERENCE_QLORA_JOB, usdPerMillionTrainingTokens } from '../estimator/index.ts';
 import type { CompareSort, OfferFilters } from '../offer-filters.ts';
 import { rows, type Db } from './db/index.ts';
+import { trustReason, type FlagDetail, type TrustFlag } from '../trust.ts';
+import { currentOffers, type ProviderScope } from './current-offers.ts';
 import { currentSnapshotIds } from './snapshots.ts';
 import { isoOf } from './providers.ts';
 
-/**
- * Providers whose offers are shown: the enabled ones. A provider switched off (PROVIDERS) or missing
- * its key keeps its last snapshot in the database, but it is no longer presented as current.
- */
-export type ProviderScope = readonly ProviderId[];
+export type { ProviderScope };
 
-function whereOf(f: OfferFilters, scope: ProviderScope): SQL {
-	const parts: SQL[] = [sql`provider = any(${sql.param([...scope])}::text[])`];
+/** Conditions on the current offers (currentOffers already holds the provider scope). */
+function whereOf(f: OfferFilters): SQL {
+	const parts: SQL[] = [sql`true`];
 	if (f.gpu) parts.push(sql`gpu = ${f.gpu}`);
 	if (f.minVramGb !== undefined) parts.push(sql`vram_gb >= ${f.minVramGb}`);
 	if (f.gpuCount !== undefined) parts.push(sql`gpu_count = ${f.gpuCount}`);
@@ -40,6 +39,14 @@ function whereOf(f: OfferFilters, scope: ProviderScope): SQL {
 
 export interface OfferRow extends NormalizedOffer {
 	gpuDisplayName: string;
+	/** trust flags fired when the snapshot was stored (src/lib/trust.ts) */
+	flags: TrustFlag[];
+	/** false: no price is taken from this offer */
+	trusted: boolean;
+	/** per flag: rule, value, threshold (and market median) */
+	flagDetails: FlagDetail[];
+	/** why it is untrusted, in words; null when trusted */
+	trustReason: string | null;
 }
 
 type RawOffer = {
@@ -64,8 +71,19 @@ type RawOffer = {
 	inet_down_mbps: number | null;
 	inet_up_mbps: number | null;
 	extra: Record<string, unknown> | string | null;
-	total: number;
+	flags: TrustFlag[] | string;
+	trusted: boolean;
+	flag_details: FlagDetail[] | string | null;
+	matched: number;
+	untrusted_n: number;
 };
+
+/** A text[] column as a driver returns it: an array, or (some paths) Postgres' '{a,b}' literal. */
+function textList<T extends string>(v: T[] | string): T[] {
+	if (Array.isArray(v)) return v;
+	const inner = v.replace(/^\{|\}$/g, '');
+	return (inner ? inner.split(',') : []) as T[];
+}
 
 const OFFER_ORDER = {
 	price: sql`price_per_gpu_hour_usd`,
@@ -77,30 +95,57 @@ const OFFER_ORDER = {
 export interface ListOffersOptions {
 	limit: number;
 	scope: ProviderScope;
+	/** true: trusted offers only; false: untrusted only; absent: both */
+	trusted?: boolean;
 	sort?: keyof typeof OFFER_ORDER;
 	dir?: 'asc' | 'desc';
 }
 
-/** Current offers matching the filters, cheapest per GPU-hour first (or by `sort`), with the total. */
+/**
+ * Current offers matching the filters, cheapest per GPU-hour first (or by `sort`), with the total and how
+ * many of the matching offers are untrusted (whatever `trusted` keeps: the GPU page says how many it hides).
+ */
 export async function listOffers(
 	db: Db,
 	filters: OfferFilters,
 	opts: ListOffersOptions
-): Promise<{ offers: OfferRow[]; total: number }> {
+): Promise<{ offers: OfferRow[]; total: number; untrusted: number }> {
 	const order = OFFER_ORDER[opts.sort ?? 'price'];
 	const dir = opts.dir === 'desc' ? sql`desc` : sql`asc`;
+	const keep = opts.trusted === undefined ? sql`true` : sql`trusted = ${opts.trusted}`;
 	const list = await rows<RawOffer>(
 		db,
-		sql`select provider, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, price_per_hour_usd,
-		           price_per_gpu_hour_usd, available, ${isoOf('observed_at')} as observed_at, offer_ref,
-		           reliability, verified, vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra,
-		           (count(*) over ())::int as total
-		    from offers where ${whereOf(filters, opts.scope)}
+		sql`select * from (
+		      select id, provider, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, price_per_hour_usd,
+		             price_per_gpu_hour_usd, available, ${isoOf('observed_at')} as observed_at, offer_ref,
+		             reliability, verified, vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra,
+		             flags, trusted, flag_details,
+		             (count(*) over ())::int as matched,
+		             (count(*) filter (where not trusted) over ())::int as untrusted_n
+		      from ${currentOffers(opts.scope)} o where ${whereOf(filters)}
+		    ) x where ${keep}
 		    order by ${order} ${dir}, price_per_gpu_hour_usd asc, id asc
 		    limit ${opts.limit}`
 	);
+	let matched = 0;
+	let untrusted = 0;
+	if (list.length) {
+		matched = Number(list[0]!.matched);
+		untrusted = Number(list[0]!.untrusted_n);
+	} else if (opts.trusted !== undefined) {
+		// Nothing kept: the counts come from a plain count (an empty page still says what it hides).
+		const [c] = await rows<{ matched: number; untrusted_n: number }>(
+			db,
+			sql`select count(*)::int as matched, (count(*) filter (where not trusted))::int as untrusted_n
+			    from ${currentOffers(opts.scope)} o where ${whereOf(filters)}`
+		);
+		matched = Number(c?.matched ?? 0);
+		untrusted = Number(c?.untrusted_n ?? 0);
+	}
+	const total = opts.trusted === undefined ? matched : opts.trusted ? matched - untrusted : untrusted;
 	return {
-		total: list.length ? Number(list[0]!.total) : 0,
+		total,
+		untrusted,
 		offers: list.map((r) => ({
 			provider: r.provider,
 			gpu: r.gpu,
@@ -123,8 +168,22 @@ export async function listOffers(
 			diskGb: r.disk_gb === null ? null : Number(r.disk_gb),
 			inetDownMbps: r.inet_down_mbps === null ? null : Number(r.inet_down_mbps),
 			inetUpMbps: r.inet_up_mbps === null ? null : Number(r.inet_up_mbps),
-			extra: typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, unknown>) : r.extra
+			extra: typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, unknown>) : r.extra,
+			...trustOf(r)
 		}))
+	};
+}
+
+function trustOf(r: Pick<RawOffer, 'flags' | 'trusted' | 'flag_details'>) {
+	const flagDetails =
+		typeof r.flag_details === 'string'
+			? (JSON.parse(r.flag_details) as FlagDetail[])
+			: (r.flag_details ?? []);
+	return {
+		flags: textList(r.flags),
+		trusted: r.trusted,
+		flagDetails,
+		trustReason: trustReason(flagDetails)
 	};
 }
 
@@ -351,11 +410,12 @@ export interface GpuPriceSummary {
 	spot: { pricePerGpuHourUsd: number; provider: ProviderId } | null;
 	offers: number;
 	availableOffers: number;
+	/** listed offers no price is taken from (src/lib/trust.ts) */
+	untrustedOffers: number;
 }
 
-/** Per GPU: the cheapest available on-demand and spot price (and where), and offer counts. */
+/** Per GPU: the cheapest available trusted on-demand and spot price (and where), and offer counts. */
 export async function cheapestByGpu(db: Db, scope: ProviderScope): Promise<Map<string, GpuPriceSummary>> {
-	const inScope = whereOf({}, scope);
 	const best = await rows<{
 		gpu: string;
 		pricing: Pricing;
@@ -364,13 +424,14 @@ export async function cheapestByGpu(db: Db, scope: ProviderScope): Promise<Map<s
 	}>(
 		db,
 		sql`select distinct on (gpu, pricing) gpu, pricing, provider, price_per_gpu_hour_usd as price
-		    from offers where available and ${inScope}
+		    from ${currentOffers(scope, { trusted: true })} o where available
 		    order by gpu, pricing, price_per_gpu_hour_usd asc, provider`
 	);
-	const counts = await rows<{ gpu: string; n: number; available_n: number }>(
+	const counts = await rows<{ gpu: string; n: number; available_n: number; untrusted_n: number }>(
 		db,
-		sql`select gpu, count(*)::int as n, (count(*) filter (where available))::int as available_n
-		    from offers where ${inScope} group by gpu`
+		sql`select gpu, count(*)::int as n, (count(*) filter (where available))::int as available_n,
+		           (count(*) filter (where not trusted))::int as untrusted_n
+		    from ${currentOffers(scope)} o group by gpu`
 	);
 	const out = new Map<string, GpuPriceSummary>();
 	for (const c of counts) {
@@ -378,7 +439,8 @@ export async function cheapestByGpu(db: Db, scope: ProviderScope): Promise<Map<s
 			onDemand: null,
 			spot: null,
 			offers: Number(c.n),
-			availableOffers: Number(c.available_n)
+			availableOffers: Number(c.available_n),
+			untrustedOffers: Number(c.untrusted_n)
 		});
 	}
 	for (const b of best) {

@@ -26,6 +26,7 @@ import type { App, StartHook } from './app.ts';
 import type { Config } from './config.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
+import { enabledProviders } from './providers.ts';
 import { storeSnapshot } from './snapshots.ts';
 
 export type ProviderPollStatus = 'ok' | 'failed' | 'disabled';
@@ -263,7 +264,10 @@ async function pollProvider(
 			);
 		}
 		options.log?.(`[poll] ${id}: storing ${parsed.offers.length} offers (poll run ${pollRunId})`);
-		const stored = await storeSnapshot(db, id, pollRunId, observedAt, parsed.offers);
+		const stored = await storeSnapshot(db, id, pollRunId, observedAt, parsed.offers, {
+			settings: config.trust,
+			scope: enabledProviders(config)
+		});
 		result.status = 'ok';
 		result.snapshotId = stored.snapshotId;
 		result.observedAt = observedAt.toISOString();

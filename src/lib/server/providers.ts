@@ -70,6 +70,10 @@ export interface ProviderHealth extends Freshness {
 	state: 'ok' | 'stale' | 'failing' | 'no-data' | 'disabled';
 	offers: number;
 	availableOffers: number;
+	/** the current snapshot's offers a non-informational trust flag caught (src/lib/trust.ts) */
+	untrustedOffers: number;
+	/** the current snapshot's trust flag → how many offers it caught */
+	flagCounts: Record<string, number>;
 	lastRun: ProviderRun | null;
 	/** the run that produced the current snapshot: its skipped and unmapped counts */
 	snapshotRun: ProviderRun | null;
@@ -132,11 +136,13 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 		offer_count: number | null;
 		available_count: number | null;
 		poll_run_id: number | null;
+		flag_counts: Record<string, number> | string | null;
+		untrusted_count: number | null;
 	}>(
 		db,
 		sql`select s.provider, s.id, ${isoOf('s.observed_at')} as observed_at, s.offer_count, s.available_count,
-		           s.poll_run_id
-		    from snapshots s where s.id in (${currentSnapshotIds()})`
+		           s.poll_run_id, s.flag_counts, s.untrusted_count
+		    from snapshots s where s.id in (${currentSnapshotIds(PROVIDERS)})`
 	);
 	const lastRuns = await rows<RunRow>(
 		db,
@@ -206,6 +212,8 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 			lastPollFailed,
 			offers: Number(s?.offer_count ?? 0),
 			availableOffers: Number(s?.available_count ?? 0),
+			untrustedOffers: Number(s?.untrusted_count ?? 0),
+			flagCounts: s?.flag_counts ? json(s.flag_counts) : {},
 			lastRun,
 			snapshotRun,
 			lastError: failure?.at ? { at: failure.at, message: failure.error ?? 'unknown error' } : null

@@ -4,16 +4,28 @@
  * history points — all in one transaction, so readers see the old snapshot or the new one, never a mix.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../../../adapters/types.ts';
+import type { NormalizedOffer, Pricing, ProviderId } from '../../../adapters/types.ts';
+import {
+	assessOffer,
+	countFlags,
+	marketMedians,
+	medianOfSorted,
+	type TrustAssessment,
+	type TrustSettings
+} from '../trust.ts';
 import { rows, type Db } from './db/index.ts';
 import { ensurePartitions } from './db/partitions.ts';
+
+export { medianOfSorted };
 
 /**
  * The ids of the current snapshot of each of `providers`: its newest snapshot row (ids follow commit
  * order within a provider, whose snapshots are written one at a time) — one index lookup per provider
  * (snapshots_provider_id_idx), however many polls are stored. Its offers are the ones in `offers`.
+ * The scope is required: a provider switched off (PROVIDERS) keeps its last snapshot in the database,
+ * and only a caller that means "every provider" (health, retention) passes them all.
  */
-export function currentSnapshotIds(providers: readonly ProviderId[] = PROVIDERS): SQL {
+export function currentSnapshotIds(providers: readonly ProviderId[]): SQL {
 	return sql`select (select s.id from snapshots s where s.provider = p order by s.id desc limit 1)
 	           from unnest(${sql.param([...providers])}::text[]) as p`;
 }
@@ -22,6 +34,60 @@ export interface StoredSnapshot {
 	snapshotId: number;
 	offers: number;
 	available: number;
+	/** offers a non-informational trust flag caught (src/lib/trust.ts) */
+	untrusted: number;
+	flagCounts: Record<string, number>;
+}
+
+/** What the trust policy needs at store time: its thresholds, and whose current offers make the market. */
+export interface TrustContext {
+	settings: TrustSettings;
+	/** the enabled providers (PROVIDERS): their current snapshots, with this one, make the medians */
+	scope: readonly ProviderId[];
+}
+
+/**
+ * The trust flags of a snapshot's offers, against the market as it stands once this snapshot is stored:
+ * the current offers of the other enabled providers plus these offers (this provider's previous snapshot
+ * is being replaced, so it is not part of it).
+ */
+export async function assessSnapshot(
+	db: Db,
+	provider: ProviderId,
+	offers: NormalizedOffer[],
+	trust: TrustContext
+): Promise<TrustAssessment[]> {
+	const others = trust.scope.filter((p) => p !== provider);
+	const market = others.length
+		? await rows<{
+				provider: ProviderId;
+				gpu: string;
+				pricing: Pricing;
+				p: number;
+				reliability: number | null;
+				verified: boolean | null;
+			}>(
+				db,
+				sql`select provider, gpu, pricing, price_per_gpu_hour_usd as p, reliability, verified from offers
+				    where snapshot_id in (${currentSnapshotIds(others)})
+				      and price_per_gpu_hour_usd >= ${trust.settings.minPriceUsd}`
+			)
+		: [];
+	const medians = marketMedians(
+		[
+			...market.map((m) => ({
+				provider: m.provider,
+				gpu: m.gpu,
+				pricing: m.pricing,
+				pricePerGpuHourUsd: Number(m.p),
+				reliability: m.reliability === null ? null : Number(m.reliability),
+				verified: m.verified
+			})),
+			...offers
+		],
+		trust.settings
+	);
+	return offers.map((o) => assessOffer(o, medians, trust.settings));
 }
 
 /** Runs `query` on a transaction handle (drizzle's tx has the same execute as the db). */
@@ -34,30 +100,39 @@ export async function storeSnapshot(
 	provider: ProviderId,
 	pollRunId: number | null,
 	observedAt: Date,
-	offers: NormalizedOffer[]
+	offers: NormalizedOffer[],
+	trust: TrustContext
 ): Promise<StoredSnapshot> {
 	// Partitions for this month must exist before the time-series inserts (partitions.ts).
 	await ensurePartitions(db, observedAt, observedAt);
 	const available = offers.filter((o) => o.available).length;
 	const at = observedAt.toISOString();
+	const assessed = await assessSnapshot(db, provider, offers, trust);
+	const counts = countFlags(assessed);
+	// Aggregates and poll history points describe the trusted market only: every "cheapest" read from
+	// them (compare page, GPU page summary, history, trends) is then trusted by construction, and the
+	// compare page keeps reading a few thousand aggregate rows instead of every offer.
+	const trustedOffers = offers.filter((_, i) => assessed[i]!.trusted);
 	return db.transaction(async (txRaw) => {
 		const tx = on(txRaw);
 		const [snap] = await rows<{ id: number | string }>(
 			tx,
-			sql`insert into snapshots (provider, poll_run_id, observed_at, offer_count, available_count)
-			    values (${provider}, ${pollRunId}, ${at}::timestamptz, ${offers.length}, ${available})
+			sql`insert into snapshots (provider, poll_run_id, observed_at, offer_count, available_count,
+			                           flag_counts, untrusted_count)
+			    values (${provider}, ${pollRunId}, ${at}::timestamptz, ${offers.length}, ${available},
+			            ${JSON.stringify(counts.flags)}::jsonb, ${counts.untrusted})
 			    returning id`
 		);
 		const snapshotId = Number(snap!.id);
-		const inserting = tx.execute(insertOffersSql(snapshotId, provider, at, offers));
+		const inserting = tx.execute(insertOffersSql(snapshotId, provider, at, offers, assessed));
 		// postgres.js sends a query at its first then(), a microtask away: yield once so the insert is on
 		// its way, and the aggregation below runs while a Postgres server inserts (PGlite, in this thread,
 		// simply runs one after the other).
 		await new Promise((resolve) => setImmediate(resolve));
 		// Aggregates are computed here from the offers in hand (a single pass and a sort per group) rather
 		// than by re-reading the rows just inserted: that re-read cost as much as half the insert itself.
-		const full = aggregateOffers(offers, fullKey);
-		const series = aggregateOffers(offers, seriesKey);
+		const full = aggregateOffers(trustedOffers, fullKey);
+		const series = aggregateOffers(trustedOffers, seriesKey);
 		const rest: SQL[] = [
 			// Only the current snapshot's offers are kept (schema.ts: offers).
 			sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`
@@ -68,7 +143,13 @@ export async function storeSnapshot(
 		// The rest in one go: a connection runs its queries in the order sent, and the server goes from one
 		// to the next without waiting for a round trip each (the first failure fails the transaction).
 		await Promise.all(rest.map((q) => tx.execute(q)));
-		return { snapshotId, offers: offers.length, available };
+		return {
+			snapshotId,
+			offers: offers.length,
+			available,
+			untrusted: counts.untrusted,
+			flagCounts: counts.flags
+		};
 	});
 }
 
@@ -94,18 +175,6 @@ type GroupKey = (o: NormalizedOffer) => string;
 const fullKey: GroupKey = (o) =>
 	`${o.gpu}\u0000${o.gpuCount}\u0000${o.pricing}\u0000${o.cloud ?? ''}\u0000${o.region}`;
 const seriesKey: GroupKey = (o) => `${o.gpu}\u0000${o.pricing}\u0000${o.cloud ?? ''}`;
-
-/**
- * The median as Postgres' `percentile_cont(0.5)` computes it (linear interpolation between the two
- * middle values), so figures are the same whichever side computes them. `sorted` ascending, non-empty.
- */
-export function medianOfSorted(sorted: ArrayLike<number>): number {
-	const pos = 0.5 * (sorted.length - 1);
-	const lo = Math.floor(pos);
-	const first = sorted[lo]!;
-	if (pos === lo) return first;
-	return first + (sorted[lo + 1]! - first) * (pos - lo);
-}
 
 /**
  * Groups offers by `key` and aggregates each group over ALL its listed offers (available or not):
@@ -208,19 +277,31 @@ export function insertOffersSql(
 	snapshotId: number,
 	provider: ProviderId,
 	at: string,
-	offers: NormalizedOffer[]
+	offers: NormalizedOffer[],
+	/** each offer's trust flags (same order); absent: stored as trusted without flags */
+	assessed?: TrustAssessment[]
 ): SQL {
 	const col = (f: (o: NormalizedOffer) => string | number | boolean | null | undefined) =>
 		textArray(offers, f);
+	const trustOf = (i: number) => assessed?.[i];
+	// text[] of Postgres array literals ('{price-outlier,unverified}'): flag names are [a-z-] only.
+	const flagsCol = sql.param(offers.map((_, i) => `{${(trustOf(i)?.flags ?? []).join(',')}}`));
+	const trustedCol = sql.param(offers.map((_, i) => String(trustOf(i)?.trusted ?? true)));
+	const detailsCol = sql.param(
+		offers.map((_, i) => {
+			const d = trustOf(i)?.details;
+			return d && d.length ? JSON.stringify(d) : null;
+		})
+	);
 	return sql`
 		insert into offers
 		  (snapshot_id, provider, observed_at, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region,
 		   price_per_hour_usd, price_per_gpu_hour_usd, available, offer_ref, reliability, verified,
-		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra)
+		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra, flags, trusted, flag_details)
 		select ${snapshotId}, ${provider}, ${at}::timestamptz, u.gpu, u.gpu_name, u.gpu_count::smallint,
 		       u.vram_gb::real, u.pricing, u.cloud, u.region, u.pph::float8, u.ppgh::float8, u.available::bool,
 		       u.offer_ref, u.reliability::real, u.verified::bool, u.vcpus::real, u.ram_gb::real, u.disk_gb::real,
-		       u.down::real, u.up::real, u.extra::jsonb
+		       u.down::real, u.up::real, u.extra::jsonb, u.flags::text[], u.trusted::bool, u.flag_details::jsonb
 		from unnest(
 		  ${col((o) => o.gpu)}::text[],
 		  ${col((o) => o.gpuName)}::text[],
@@ -240,7 +321,10 @@ export function insertOffersSql(
 		  ${col((o) => o.diskGb)}::text[],
 		  ${col((o) => o.inetDownMbps)}::text[],
 		  ${col((o) => o.inetUpMbps)}::text[],
-		  ${col((o) => (o.extra ? JSON.stringify(o.extra) : null))}::text[]
+		  ${col((o) => (o.extra ? JSON.stringify(o.extra) : null))}::text[],
+		  ${flagsCol}::text[],
+		  ${trustedCol}::text[],
+		  ${detailsCol}::text[]
 		) as u(gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, pph, ppgh, available, offer_ref,
-		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra)`;
+		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra, flags, trusted, flag_details)`;
 }

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
+import { enabledProviders } from '$lib/server/providers';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import { formFromQuery, formToQuery } from './form';
 import type { PageServerLoad } from './$types';
@@ -16,11 +17,13 @@ export const load: PageServerLoad = async ({ url }) => {
 		const canonical = formToQuery(formFromQuery(url.searchParams)).toString();
 		if (canonical !== url.searchParams.toString()) redirect(303, `/estimate?${canonical}`);
 	}
-	const { db } = getApp().database;
+	const { database, config } = getApp();
+	const db = database.db;
+	const scope = enabledProviders(config);
 	const [offers, archive, snapshots] = await Promise.all([
-		readCurrentOffers(db),
+		readCurrentOffers(db, scope),
 		readArchiveReferences(db),
-		readCurrentSnapshots(db)
+		readCurrentSnapshots(db, scope)
 	]);
 	return { offers, archive, snapshots };
 };

@@ -2,14 +2,20 @@ import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { architectureFromCatalog, MODEL_RECORDS, weightBytes } from '$lib/estimator';
 import { hardwarePicker, MODEL_USES } from '$lib/model-report';
 import { getApp } from '$lib/server/app';
+import { enabledProviders } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import type { PageServerLoad } from './$types';
 
 const QLORA = MODEL_USES.find((u) => u.id === 'qlora')!;
 
 export const load: PageServerLoad = async () => {
-	const { db } = getApp().database;
-	const [offers, snapshots] = await Promise.all([readCurrentOffers(db), readCurrentSnapshots(db)]);
+	const { database, config } = getApp();
+	const db = database.db;
+	const scope = enabledProviders(config);
+	const [offers, snapshots] = await Promise.all([
+		readCurrentOffers(db, scope),
+		readCurrentSnapshots(db, scope)
+	]);
 	const models = MODEL_RECORDS.map((m) => {
 		const arch = architectureFromCatalog(m);
 		const pick = hardwarePicker(m.id, arch, QLORA, offers)[0];

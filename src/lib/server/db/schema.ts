@@ -66,7 +66,10 @@ export const snapshots = pgTable(
 		pollRunId: bigint('poll_run_id', { mode: 'number' }),
 		observedAt: tstz('observed_at').notNull(),
 		offerCount: integer('offer_count').notNull(),
-		availableCount: integer('available_count').notNull()
+		availableCount: integer('available_count').notNull(),
+		/** trust flag → how many of this snapshot's offers it caught (src/lib/trust.ts) */
+		flagCounts: jsonb('flag_counts').$type<Record<string, number>>().notNull().default({}),
+		untrustedCount: integer('untrusted_count').notNull().default(0)
 	},
 	(t) => [
 		index('snapshots_provider_observed_idx').on(t.provider, t.observedAt),
@@ -104,7 +107,16 @@ export const offers = pgTable(
 		diskGb: real('disk_gb'),
 		inetDownMbps: real('inet_down_mbps'),
 		inetUpMbps: real('inet_up_mbps'),
-		extra: jsonb('extra').$type<Record<string, unknown>>()
+		extra: jsonb('extra').$type<Record<string, unknown>>(),
+		/** trust flags fired when the snapshot was stored (src/lib/trust.ts), e.g. {price-outlier} */
+		flags: text('flags')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		/** false when a non-informational flag fired: no price is ever taken from this offer */
+		trusted: boolean('trusted').notNull().default(true),
+		/** per flag: the rule, the value, the threshold (and the market median) — the API's flagDetails */
+		flagDetails: jsonb('flag_details').$type<import('../../trust.ts').FlagDetail[]>()
 	},
 	(t) => [
 		index('offers_snapshot_idx').on(t.snapshotId),
@@ -113,7 +125,8 @@ export const offers = pgTable(
 );
 
 /**
- * Per-poll aggregates by the full key (provider, gpu, gpuCount, pricing, cloud, region).
+ * Per-poll aggregates by the full key (provider, gpu, gpuCount, pricing, cloud, region), of the TRUSTED
+ * offers only (snapshots.ts; so are the poll points of price_history): every "cheapest" read from them is.
  * Range-partitioned by month on observed_at; kept for the detail window only.
  */
 export const priceAggregates = pgTable(

@@ -8,6 +8,7 @@ import { buildAnswer } from '$lib/estimate-answer';
 import { parseEstimateQuery, parseEstimateRequest, type Parsed } from '$lib/estimate-input';
 import { readJsonBody } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
+import { enabledProviders } from '$lib/server/providers';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 
 async function answer(parsed: Parsed): Promise<Response> {
@@ -15,12 +16,14 @@ async function answer(parsed: Parsed): Promise<Response> {
 		const { status, ...body } = parsed.error;
 		return json({ error: body.message, ...body }, { status });
 	}
-	const { db } = getApp().database;
+	const { database, config } = getApp();
+	const db = database.db;
+	const scope = enabledProviders(config);
 	const gpu = parsed.settings.gpu.slug;
 	const [offers, archive, snapshots] = await Promise.all([
-		readCurrentOffers(db, gpu),
+		readCurrentOffers(db, scope, gpu),
 		readArchiveReferences(db, [gpu]),
-		readCurrentSnapshots(db)
+		readCurrentSnapshots(db, scope)
 	]);
 	return json(
 		buildAnswer(parsed.settings, offers, { archive: archive[0] ?? null, providersPolled: snapshots.length })

@@ -28,7 +28,8 @@ export const GET: RequestHandler = async () => {
 				cheapestOnDemand: p?.onDemand ?? null,
 				cheapestSpot: p?.spot ?? null,
 				offers: p?.offers ?? 0,
-				availableOffers: p?.availableOffers ?? 0
+				availableOffers: p?.availableOffers ?? 0,
+				untrustedOffers: p?.untrustedOffers ?? 0
 			};
 		})
 	});

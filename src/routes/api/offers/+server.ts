@@ -14,10 +14,10 @@ export const GET: RequestHandler = async ({ url }) => {
 	const query = parseQuery(offersQuerySchema, url.searchParams);
 	// `param` is the field's name under the API's first spelling (kept for existing clients).
 	if (!query.ok) return badRequest(query.param, query.message, { param: query.param });
-	const { limit = MAX_LIMIT, format = 'json', sort, dir, ...filters } = query.value;
+	const { limit = MAX_LIMIT, format = 'json', sort, dir, trusted, ...filters } = query.value;
 	const { database, config } = getApp();
 	const [list, freshness] = await Promise.all([
-		listOffers(database.db, filters, { limit, sort, dir, scope: enabledProviders(config) }),
+		listOffers(database.db, filters, { limit, sort, dir, trusted, scope: enabledProviders(config) }),
 		getFreshness(database.db, config)
 	]);
 	const staleBy = new Map(freshness.map((f) => [f.provider, f.stale]));
@@ -40,5 +40,6 @@ export const GET: RequestHandler = async ({ url }) => {
 			}
 		});
 	}
-	return json({ asOf, total: list.total, limit, offers, snapshots: freshness });
+	// untrusted: how many of the offers matching the filters no price is taken from (whatever `trusted` kept)
+	return json({ asOf, total: list.total, untrusted: list.untrusted, limit, offers, snapshots: freshness });
 };

@@ -4,7 +4,7 @@ import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archiv
 import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
 import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers';
 import { enabledProviders, getProviderHealth } from '$lib/server/providers';
-import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
+import { gpuOffersQuerySchema, parseQuery } from '$lib/offer-filters';
 import { gpuBySlug } from '../../../../adapters/catalog.ts';
 import type { PageServerLoad } from './$types';
 
@@ -14,16 +14,31 @@ const PAGE_LIMIT = 500;
 export const load: PageServerLoad = async ({ params, url }) => {
 	const gpu = gpuBySlug(params.slug);
 	if (!gpu) error(404, `No GPU "${params.slug.slice(0, 40)}" in the catalog`);
-	const query = parseQuery(offersQuerySchema, url.searchParams);
+	const query = parseQuery(gpuOffersQuerySchema, url.searchParams);
 	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
-	const { sort = 'price', dir = 'asc', limit: _limit, format: _format, gpu: _gpu, ...filters } = query.value;
+	const {
+		sort = 'price',
+		dir = 'asc',
+		limit: _limit,
+		format: _format,
+		gpu: _gpu,
+		trusted: _trusted,
+		untrusted = 'hide',
+		...filters
+	} = query.value;
+	// Untrusted offers (src/lib/trust.ts) are listed, but only on request: hidden by default.
+	const showUntrusted = untrusted === 'show';
 	const { database, config } = getApp();
 	const now = new Date();
 	const scope = enabledProviders(config);
 	const range = parseRange(url.searchParams.get('range'));
 	if (!range) error(400, `Invalid parameter range: expected one of ${RANGES.map((r) => r.key).join(', ')}`);
 	const [list, summary, health, history] = await Promise.all([
-		listOffers(database.db, { ...filters, gpu: gpu.slug }, { limit: PAGE_LIMIT, sort, dir, scope }),
+		listOffers(
+			database.db,
+			{ ...filters, gpu: gpu.slug },
+			{ limit: PAGE_LIMIT, sort, dir, scope, trusted: showUntrusted ? undefined : true }
+		),
 		compareByGpu(database.db, { gpu: gpu.slug }, scope),
 		getProviderHealth(database.db, config, now),
 		loadGpuHistory(database.db, gpu.slug, range, now)
@@ -36,6 +51,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		dir,
 		offers: list.offers,
 		total: list.total,
+		untrusted: list.untrusted,
+		showUntrusted,
 		limit: PAGE_LIMIT,
 		summary: summary[0] ?? null,
 		// The performance-normalized price per provider, at its cheapest available on-demand offer.

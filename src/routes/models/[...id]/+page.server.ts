@@ -2,14 +2,20 @@ import { error } from '@sveltejs/kit';
 import { architectureFromCatalog, DEFAULTS, modelById } from '$lib/estimator';
 import { hardwarePicker, memoryTable, MODEL_USES, SERVING_REFERENCE_TOKENS } from '$lib/model-report';
 import { getApp } from '$lib/server/app';
+import { enabledProviders } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const record = modelById(params.id);
 	if (!record) error(404, 'Not found');
-	const { db } = getApp().database;
-	const [offers, snapshots] = await Promise.all([readCurrentOffers(db), readCurrentSnapshots(db)]);
+	const { database, config } = getApp();
+	const db = database.db;
+	const scope = enabledProviders(config);
+	const [offers, snapshots] = await Promise.all([
+		readCurrentOffers(db, scope),
+		readCurrentSnapshots(db, scope)
+	]);
 	const arch = architectureFromCatalog(record);
 	return {
 		model: record,

@@ -1,0 +1,213 @@
+/**
+ * The trust policy: which offers a price may come from. Every offer of every snapshot is kept and
+ * listed, but one that a rule below flags (and that flag is not informational) is untrusted: no
+ * "cheapest", estimate cost, $/1M-token figure, trend or alert is ever taken from it.
+ *
+ * Pure and browser-safe (the pages word the reasons with `trustReason`); the server computes the flags
+ * when a snapshot is stored (server/snapshots.ts) against the market median of the snapshots current at
+ * that moment, and stores them with the offer so they stay explainable afterwards.
+ */
+import type { NormalizedOffer, Pricing, ProviderId } from '../../adapters/types.ts';
+
+export const TRUST_FLAGS = ['implausible-price', 'price-outlier', 'low-reliability', 'unverified'] as const;
+export type TrustFlag = (typeof TRUST_FLAGS)[number];
+
+/** Which rule fired, on what value, against what threshold (and for an outlier, what market). */
+export interface FlagDetail {
+	rule: TrustFlag;
+	/** the offer's figure the rule looked at: USD per GPU-hour, or the host's reliability (0..1) */
+	value: number | null;
+	/** the limit it fell under (USD per GPU-hour or reliability); null for `unverified` */
+	threshold: number | null;
+	/** price-outlier: the market median (USD per GPU-hour) and how many offers made it */
+	medianUsd?: number;
+	marketOffers?: number;
+	/** true when the flag only informs (the offer stays trusted) */
+	informational: boolean;
+}
+
+export interface TrustSettings {
+	/** implausible-price: per-GPU-hour prices under this floor (USD) */
+	minPriceUsd: number;
+	/** price-outlier: prices under this fraction of the market median */
+	outlierRatio: number;
+	/** price-outlier: the median counts only when at least this many offers make it */
+	outlierMinOffers: number;
+	/** low-reliability: marketplace hosts under this reliability (0..1) */
+	minReliability: number;
+	/** unverified: 'info' keeps the offer trusted, 'untrusted' does not */
+	unverified: 'info' | 'untrusted';
+}
+
+/** The defaults, also the README's (TRUST_* settings in server/config.ts). */
+export const DEFAULT_TRUST: TrustSettings = {
+	minPriceUsd: 0.01,
+	outlierRatio: 0.25,
+	outlierMinOffers: 3,
+	minReliability: 0.9,
+	unverified: 'info'
+};
+
+/**
+ * Providers whose offers come from independent hosts. Reliability and verification are properties of a
+ * marketplace host; RunPod and Lambda rent their own (or vetted) machines and report neither.
+ */
+export const MARKETPLACES: ReadonlySet<ProviderId> = new Set<ProviderId>(['vastai']);
+
+/** The market of one GPU and pricing: its median per-GPU-hour price and how many offers made it. */
+export interface MarketMedian {
+	medianUsd: number;
+	offers: number;
+}
+
+export const marketKey = (gpu: string, pricing: Pricing | string): string => `${gpu}\u0000${pricing}`;
+
+/** The median as Postgres' percentile_cont(0.5) computes it. `sorted` ascending, non-empty. */
+export function medianOfSorted(sorted: ArrayLike<number>): number {
+	const pos = 0.5 * (sorted.length - 1);
+	const lo = Math.floor(pos);
+	const first = sorted[lo]!;
+	if (pos === lo) return first;
+	return first + (sorted[lo + 1]! - first) * (pos - lo);
+}
+
+type Assessable = Pick<
+	NormalizedOffer,
+	'provider' | 'gpu' | 'pricing' | 'pricePerGpuHourUsd' | 'reliability' | 'verified'
+>;
+
+/** The rules that look at the offer alone: its price against the floor, its host. */
+function offerFlags(o: Assessable, settings: TrustSettings): FlagDetail[] {
+	const details: FlagDetail[] = [];
+	const price = o.pricePerGpuHourUsd;
+	if (!(price >= settings.minPriceUsd)) {
+		details.push({
+			rule: 'implausible-price',
+			value: price,
+			threshold: settings.minPriceUsd,
+			informational: false
+		});
+	}
+	if (MARKETPLACES.has(o.provider)) {
+		const r = o.reliability;
+		if (r !== null && r !== undefined && r < settings.minReliability) {
+			details.push({
+				rule: 'low-reliability',
+				value: r,
+				threshold: settings.minReliability,
+				informational: false
+			});
+		}
+		if (o.verified === false) {
+			details.push({
+				rule: 'unverified',
+				value: null,
+				threshold: null,
+				informational: settings.unverified === 'info'
+			});
+		}
+	}
+	return details;
+}
+
+/**
+ * Market medians per GPU × pricing. Only offers that pass the rules on the offer alone make the market:
+ * junk never moves the median it is judged against (a host listing fifty $0.00001 boxes, or a fleet of
+ * unreliable ones, would otherwise drag it down to where real offers look like outliers), and adding an
+ * untrusted offer of that kind to a snapshot cannot change any other offer's flags.
+ */
+export function marketMedians(
+	offers: Iterable<Assessable>,
+	settings: TrustSettings
+): Map<string, MarketMedian> {
+	const groups = new Map<string, number[]>();
+	for (const o of offers) {
+		if (!offerFlags(o, settings).every((d) => d.informational)) continue;
+		const k = marketKey(o.gpu, o.pricing);
+		let g = groups.get(k);
+		if (!g) groups.set(k, (g = []));
+		g.push(o.pricePerGpuHourUsd);
+	}
+	const out = new Map<string, MarketMedian>();
+	for (const [k, list] of groups) {
+		const sorted = Float64Array.from(list).sort();
+		out.set(k, { medianUsd: medianOfSorted(sorted), offers: sorted.length });
+	}
+	return out;
+}
+
+export interface TrustAssessment {
+	flags: TrustFlag[];
+	trusted: boolean;
+	details: FlagDetail[];
+}
+
+/** The flags of one offer against the market medians (marketMedians). */
+export function assessOffer(
+	o: Assessable,
+	markets: Map<string, MarketMedian>,
+	settings: TrustSettings
+): TrustAssessment {
+	const details = offerFlags(o, settings);
+	const price = o.pricePerGpuHourUsd;
+	const market = markets.get(marketKey(o.gpu, o.pricing));
+	if (market && market.offers >= settings.outlierMinOffers) {
+		const floor = market.medianUsd * settings.outlierRatio;
+		if (price < floor) {
+			// After implausible-price (when both fire), before the host's flags: the order of the rules.
+			const at = details[0]?.rule === 'implausible-price' ? 1 : 0;
+			details.splice(at, 0, {
+				rule: 'price-outlier',
+				value: price,
+				threshold: floor,
+				medianUsd: market.medianUsd,
+				marketOffers: market.offers,
+				informational: false
+			});
+		}
+	}
+	return {
+		flags: details.map((d) => d.rule),
+		trusted: details.every((d) => d.informational),
+		details
+	};
+}
+
+const pct = (x: number): string => {
+	const p = x * 100;
+	return `${p < 1 ? p.toPrecision(1) : Math.round(p)} %`;
+};
+
+/** One flag in a few words: "outlier: 4 % of the market median", "host reliability 0.42". */
+export function flagReason(d: FlagDetail): string {
+	switch (d.rule) {
+		case 'implausible-price':
+			return `implausible price: $${d.value} per GPU-hour is under the $${d.threshold} floor`;
+		case 'price-outlier':
+			return `outlier: ${pct((d.value ?? 0) / (d.medianUsd || 1))} of the market median ($${(d.medianUsd ?? 0).toFixed(2)}, ${d.marketOffers} offers)`;
+		case 'low-reliability':
+			return `host reliability ${(d.value ?? 0).toFixed(2)} (under ${d.threshold})`;
+		case 'unverified':
+			return d.informational ? 'unverified host (informational)' : 'unverified host';
+	}
+}
+
+/** Why an offer is untrusted, in words (its non-informational flags), or null when it is trusted. */
+export function trustReason(details: readonly FlagDetail[]): string | null {
+	const blocking = details.filter((d) => !d.informational);
+	return blocking.length ? blocking.map(flagReason).join('; ') : null;
+}
+
+/** Flag counts of a set of assessments (per snapshot: provider health shows them). */
+export function countFlags(list: Iterable<TrustAssessment>): {
+	flags: Record<string, number>;
+	untrusted: number;
+} {
+	const flags: Record<string, number> = {};
+	let untrusted = 0;
+	for (const a of list) {
+		if (!a.trusted) untrusted++;
+		for (const f of a.flags) flags[f] = (flags[f] ?? 0) + 1;
+	}
+	return { flags, untrusted };
+}
