@@ -3,7 +3,7 @@
  * where they change the price (H100 SXM ≠ PCIe ≠ NVL; A100 40 GB ≠ 80 GB). Each carries the specs the
  * estimator needs, with the source of every figure.
  *
- * Spec sources (see shared research notes, estimation.md §2.4 "GPU specifications"):
+ * Spec sources (each GPU's public document is in spec-documents.ts, which the pages cite by title and URL):
  *  - [2.4] figures quoted there from datasheets/whitepapers (dense, no sparsity; BF16 = tensor-core rate
  *    with FP32 accumulate — GeForce cards run that at half their FP16-accumulate rate);
  *  - [mem] figures marked unverified in those notes, or datasheet values not in the stored corpus: shown
@@ -31,7 +31,7 @@ export interface GpuSpec {
 	bf16: boolean;
 	/** FlashAttention-2 kernels need Ampere (sm80) or newer; T4/V100 fall back to eager attention */
 	flashAttention: boolean;
-	/** where the figures come from */
+	/** how the figures were read from the GPU's document (specDocument gives its title and URL) */
 	specSource: string;
 	/** true when a figure is from memory/aggregators and not verified against a stored source */
 	specUnverified?: boolean;
@@ -39,7 +39,8 @@ export interface GpuSpec {
 	trackerNames?: string[];
 }
 
-const S24 = 'estimation.md §2.4 (datasheets/whitepapers, dense)';
+/** Prefix of figures read from the GPU's datasheet or architecture whitepaper (spec-documents.ts), dense. */
+const S24 = 'datasheet/whitepaper, dense';
 
 export const GPUS: GpuSpec[] = [
 	// --- Hopper / Blackwell datacenter ---

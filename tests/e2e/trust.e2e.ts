@@ -141,3 +141,10 @@ test('the toggle works without JavaScript: a plain link to ?untrusted=show', asy
 	const shown = await (await request.get(`${server.url}/gpus/rtx-4090?untrusted=show`)).text();
 	expect(shown).toContain('implausible price: $0.0000093 per GPU-hour is under the $0.01 floor');
 });
+
+test('a GPU page cites the datasheet its specs come from, by title and URL', async ({ page }) => {
+	await page.goto(server.url + '/gpus/h100-sxm');
+	const link = page.getByRole('link', { name: 'NVIDIA H100 Tensor Core GPU datasheet' });
+	await expect(link).toHaveAttribute('href', /^https:\/\/resources\.nvidia\.com\//);
+	await expect(page.locator('dl.specs')).not.toContainText('estimation.md');
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GPUS, gpuBySlug, slugForTrackerName, trainingPeakTflops } from '../../adapters/catalog.ts';
+import { specDocument } from '../../adapters/spec-documents.ts';
 
 const REQUIRED = [
 	'h100-sxm',
@@ -47,6 +48,16 @@ describe('GPU catalog', () => {
 			expect(g.vramGb).toBeGreaterThan(0);
 			expect(g.specSource.length).toBeGreaterThan(3);
 			expect(trainingPeakTflops(g)).toBeGreaterThan(0);
+		}
+	});
+
+	it('cites a document a user can open for every GPU: a title and an https URL, never a note name', () => {
+		for (const g of GPUS) {
+			const d = specDocument(g.slug);
+			expect(d, g.slug).not.toBeNull();
+			expect(d!.url, g.slug).toMatch(/^https:\/\/(www\.|images\.|resources\.)?(nvidia|amd)\.com\//);
+			expect(d!.title.length, g.slug).toBeGreaterThan(10);
+			expect(g.specSource, g.slug).not.toMatch(/estimation\.md|§/);
 		}
 	});
 

@@ -3,6 +3,7 @@ import { getApp } from '$lib/server/app';
 import { cheapestByGpu } from '$lib/server/offers';
 import { enabledProviders } from '$lib/server/providers';
 import { GPUS } from '../../../../adapters/catalog.ts';
+import { specDocument } from '../../../../adapters/spec-documents.ts';
 import type { RequestHandler } from './$types';
 
 /** The catalog with each GPU's cheapest available price now (per GPU-hour, USD) and offer counts. */
@@ -24,6 +25,7 @@ export const GET: RequestHandler = async () => {
 				memBandwidthGBs: g.memBandwidthGBs,
 				bf16: g.bf16,
 				specSource: g.specSource,
+				specDocument: specDocument(g.slug),
 				specUnverified: g.specUnverified ?? false,
 				cheapestOnDemand: p?.onDemand ?? null,
 				cheapestSpot: p?.spot ?? null,

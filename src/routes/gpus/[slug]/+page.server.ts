@@ -6,6 +6,7 @@ import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from
 import { enabledProviders, getProviderHealth } from '$lib/server/providers';
 import { gpuOffersQuerySchema, parseQuery } from '$lib/offer-filters';
 import { gpuBySlug } from '../../../../adapters/catalog.ts';
+import { specDocument } from '../../../../adapters/spec-documents.ts';
 import type { PageServerLoad } from './$types';
 
 /** Offers shown on the page; the rest are a click away in the API. */
@@ -46,6 +47,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	return {
 		now: now.toISOString(),
 		gpu,
+		// The datasheet (or whitepaper) the specs come from, by title and URL.
+		specDocument: specDocument(gpu.slug),
 		filters,
 		sort,
 		dir,
