@@ -9,6 +9,7 @@ import {
 	PROVIDERS,
 	type Cloud,
 	type NormalizedOffer,
+	type OfferSource,
 	type Pricing,
 	type ProviderId
 } from '../../../adapters/types.ts';
@@ -33,7 +34,7 @@ function whereOf(f: OfferFilters, scope: ProviderScope): SQL {
 	if (f.cloud) parts.push(sql`cloud = ${f.cloud}`);
 	if (f.provider) parts.push(sql`provider = ${f.provider}`);
 	if (f.region) parts.push(sql`region = ${f.region}`);
-	// available=true narrows to rentable offers; unset (or false) lists every offer of the snapshots.
+	// available=true narrows to rentable offers (unknown stock, null, is left out); unset lists every offer.
 	if (f.available === true) parts.push(sql`available`);
 	return sql.join(parts, sql` and `);
 }
@@ -53,7 +54,7 @@ type RawOffer = {
 	region: string;
 	price_per_hour_usd: number;
 	price_per_gpu_hour_usd: number;
-	available: boolean;
+	available: boolean | null;
 	observed_at: string;
 	offer_ref: string | null;
 	reliability: number | null;
@@ -64,6 +65,7 @@ type RawOffer = {
 	inet_down_mbps: number | null;
 	inet_up_mbps: number | null;
 	extra: Record<string, unknown> | string | null;
+	source: OfferSource;
 	total: number;
 };
 
@@ -93,7 +95,7 @@ export async function listOffers(
 		db,
 		sql`select provider, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, price_per_hour_usd,
 		           price_per_gpu_hour_usd, available, ${isoOf('observed_at')} as observed_at, offer_ref,
-		           reliability, verified, vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra,
+		           reliability, verified, vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra, source,
 		           (count(*) over ())::int as total
 		    from offers where ${whereOf(filters, opts.scope)}
 		    order by ${order} ${dir}, price_per_gpu_hour_usd asc, id asc
@@ -123,7 +125,8 @@ export async function listOffers(
 			diskGb: r.disk_gb === null ? null : Number(r.disk_gb),
 			inetDownMbps: r.inet_down_mbps === null ? null : Number(r.inet_down_mbps),
 			inetUpMbps: r.inet_up_mbps === null ? null : Number(r.inet_up_mbps),
-			extra: typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, unknown>) : r.extra
+			extra: typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, unknown>) : r.extra,
+			source: r.source
 		}))
 	};
 }

@@ -13,7 +13,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { ADAPTERS, apiKeyFor, disabledReason } from '../../../adapters/index.ts';
+import { ADAPTERS, apiKeyFor, disabledReason, pollingAdapter } from '../../../adapters/index.ts';
 import {
 	PayloadShapeError,
 	ProviderError,
@@ -181,12 +181,16 @@ async function pollProvider(
 	options: PollOptions,
 	now: () => Date
 ): Promise<ProviderPollResult> {
-	const adapter = ADAPTERS[id];
 	const settings = {
 		enabledProviders: config.providers,
 		lambdaApiKey: config.lambdaApiKey,
 		runpodApiKey: config.runpodApiKey
 	};
+	// Lambda without a key: SkyPilot's public catalog (adapters/lambda-catalog.ts) instead of the API.
+	const adapter = pollingAdapter(id, settings);
+	const source = adapter.source ?? 'api';
+	const [baseUrl, ...fallbackUrls] =
+		source === 'skypilot-catalog' ? config.lambdaCatalogUrls : [config.apiUrls[id]];
 	const started = now();
 	const t0 = performance.now();
 	const result: ProviderPollResult = {
@@ -233,7 +237,8 @@ async function pollProvider(
 			secrets
 		});
 		const fetched = await adapter.fetch({
-			baseUrl: config.apiUrls[id],
+			baseUrl: baseUrl!,
+			fallbackUrls,
 			apiKey: apiKeyFor(id, settings),
 			http
 		});
@@ -263,7 +268,7 @@ async function pollProvider(
 			);
 		}
 		options.log?.(`[poll] ${id}: storing ${parsed.offers.length} offers (poll run ${pollRunId})`);
-		const stored = await storeSnapshot(db, id, pollRunId, observedAt, parsed.offers);
+		const stored = await storeSnapshot(db, id, pollRunId, observedAt, parsed.offers, source);
 		result.status = 'ok';
 		result.snapshotId = stored.snapshotId;
 		result.observedAt = observedAt.toISOString();

@@ -4,7 +4,12 @@
  * history points — all in one transaction, so readers see the old snapshot or the new one, never a mix.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../../../adapters/types.ts';
+import {
+	PROVIDERS,
+	type NormalizedOffer,
+	type OfferSource,
+	type ProviderId
+} from '../../../adapters/types.ts';
 import { rows, type Db } from './db/index.ts';
 import { ensurePartitions } from './db/partitions.ts';
 
@@ -34,22 +39,24 @@ export async function storeSnapshot(
 	provider: ProviderId,
 	pollRunId: number | null,
 	observedAt: Date,
-	offers: NormalizedOffer[]
+	offers: NormalizedOffer[],
+	source: OfferSource = 'api'
 ): Promise<StoredSnapshot> {
 	// Partitions for this month must exist before the time-series inserts (partitions.ts).
 	await ensurePartitions(db, observedAt, observedAt);
-	const available = offers.filter((o) => o.available).length;
+	// Unknown stock (available null) is not counted as available.
+	const available = offers.filter((o) => o.available === true).length;
 	const at = observedAt.toISOString();
 	return db.transaction(async (txRaw) => {
 		const tx = on(txRaw);
 		const [snap] = await rows<{ id: number | string }>(
 			tx,
-			sql`insert into snapshots (provider, poll_run_id, observed_at, offer_count, available_count)
-			    values (${provider}, ${pollRunId}, ${at}::timestamptz, ${offers.length}, ${available})
+			sql`insert into snapshots (provider, poll_run_id, observed_at, offer_count, available_count, source)
+			    values (${provider}, ${pollRunId}, ${at}::timestamptz, ${offers.length}, ${available}, ${source})
 			    returning id`
 		);
 		const snapshotId = Number(snap!.id);
-		const inserting = tx.execute(insertOffersSql(snapshotId, provider, at, offers));
+		const inserting = tx.execute(insertOffersSql(snapshotId, provider, at, offers, source));
 		// postgres.js sends a query at its first then(), a microtask away: yield once so the insert is on
 		// its way, and the aggregation below runs while a Postgres server inserts (PGlite, in this thread,
 		// simply runs one after the other).
@@ -208,7 +215,8 @@ export function insertOffersSql(
 	snapshotId: number,
 	provider: ProviderId,
 	at: string,
-	offers: NormalizedOffer[]
+	offers: NormalizedOffer[],
+	source: OfferSource = 'api'
 ): SQL {
 	const col = (f: (o: NormalizedOffer) => string | number | boolean | null | undefined) =>
 		textArray(offers, f);
@@ -216,11 +224,11 @@ export function insertOffersSql(
 		insert into offers
 		  (snapshot_id, provider, observed_at, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region,
 		   price_per_hour_usd, price_per_gpu_hour_usd, available, offer_ref, reliability, verified,
-		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra)
+		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra, source)
 		select ${snapshotId}, ${provider}, ${at}::timestamptz, u.gpu, u.gpu_name, u.gpu_count::smallint,
 		       u.vram_gb::real, u.pricing, u.cloud, u.region, u.pph::float8, u.ppgh::float8, u.available::bool,
 		       u.offer_ref, u.reliability::real, u.verified::bool, u.vcpus::real, u.ram_gb::real, u.disk_gb::real,
-		       u.down::real, u.up::real, u.extra::jsonb
+		       u.down::real, u.up::real, u.extra::jsonb, coalesce(u.source, ${source})
 		from unnest(
 		  ${col((o) => o.gpu)}::text[],
 		  ${col((o) => o.gpuName)}::text[],
@@ -240,7 +248,8 @@ export function insertOffersSql(
 		  ${col((o) => o.diskGb)}::text[],
 		  ${col((o) => o.inetDownMbps)}::text[],
 		  ${col((o) => o.inetUpMbps)}::text[],
-		  ${col((o) => (o.extra ? JSON.stringify(o.extra) : null))}::text[]
+		  ${col((o) => (o.extra ? JSON.stringify(o.extra) : null))}::text[],
+		  ${col((o) => o.source)}::text[]
 		) as u(gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, pph, ppgh, available, offer_ref,
-		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra)`;
+		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra, source)`;
 }

@@ -66,7 +66,9 @@ export const snapshots = pgTable(
 		pollRunId: bigint('poll_run_id', { mode: 'number' }),
 		observedAt: tstz('observed_at').notNull(),
 		offerCount: integer('offer_count').notNull(),
-		availableCount: integer('available_count').notNull()
+		availableCount: integer('available_count').notNull(),
+		/** api | skypilot-catalog (Lambda without a key: list prices, stock unknown) */
+		source: text('source').notNull().default('api')
 	},
 	(t) => [
 		index('snapshots_provider_observed_idx').on(t.provider, t.observedAt),
@@ -93,7 +95,8 @@ export const offers = pgTable(
 		region: text('region').notNull(),
 		pricePerHourUsd: doublePrecision('price_per_hour_usd').notNull(),
 		pricePerGpuHourUsd: doublePrecision('price_per_gpu_hour_usd').notNull(),
-		available: boolean('available').notNull(),
+		/** null: stock unknown (a list price from SkyPilot's catalog), never shown as yes or sold out */
+		available: boolean('available'),
 		observedAt: tstz('observed_at').notNull(),
 		/** the provider's own id of the offer or instance type (ephemeral for vast.ai) */
 		offerRef: text('offer_ref'),
@@ -104,7 +107,9 @@ export const offers = pgTable(
 		diskGb: real('disk_gb'),
 		inetDownMbps: real('inet_down_mbps'),
 		inetUpMbps: real('inet_up_mbps'),
-		extra: jsonb('extra').$type<Record<string, unknown>>()
+		extra: jsonb('extra').$type<Record<string, unknown>>(),
+		/** api | skypilot-catalog */
+		source: text('source').notNull().default('api')
 	},
 	(t) => [
 		index('offers_snapshot_idx').on(t.snapshotId),

@@ -40,5 +40,12 @@ export const GET: RequestHandler = async ({ url }) => {
 			}
 		});
 	}
-	return json({ asOf, total: list.total, limit, offers, snapshots: freshness });
+	// available=true leaves offers of unknown stock out (Lambda from SkyPilot's catalog): say so.
+	const notes =
+		filters.available === true
+			? freshness
+					.filter((f) => f.sourceNote && enabledProviders(config).includes(f.provider))
+					.map((f) => `${f.label} left out by available=true: ${f.sourceNote}`)
+			: [];
+	return json({ asOf, total: list.total, limit, offers, snapshots: freshness, notes });
 };
