@@ -21,7 +21,7 @@ import {
 	stripUrlQueries
 } from '../../../adapters/errors.ts';
 import { createHttpClient, type HttpPolicy } from '../../../adapters/http.ts';
-import type { ParseResult, ProviderId } from '../../../adapters/types.ts';
+import type { OfferSource, ParseResult, ProviderId } from '../../../adapters/types.ts';
 import type { App, StartHook } from './app.ts';
 import type { Config } from './config.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';
@@ -48,6 +48,8 @@ export interface ProviderPollResult {
 	offersSeen: number;
 	offersStored: number;
 	availableStored: number;
+	/** where the prices came from (Lambda without a key: `skypilot-catalog`, stock unknown) */
+	source?: OfferSource;
 	skipped: number;
 	skippedReasons: Record<string, number>;
 	unmapped: Record<string, number>;
@@ -274,6 +276,7 @@ async function pollProvider(
 		result.observedAt = observedAt.toISOString();
 		result.offersStored = stored.offers;
 		result.availableStored = stored.available;
+		result.source = source;
 	} catch (err) {
 		result.status = 'failed';
 		result.errorKind = err instanceof ProviderError ? err.kind : 'internal';
