@@ -33,7 +33,7 @@ export type ProviderPollStatus = 'ok' | 'failed' | 'disabled';
 export interface ProviderPollResult {
 	provider: ProviderId;
 	status: ProviderPollStatus;
-	/** why it was not polled (status disabled), e.g. "needs LAMBDA_API_KEY" */
+	/** why it was not polled (status disabled), e.g. "switched off (not in PROVIDERS)" */
 	disabledReason?: string;
 	/** what went wrong (status failed); never contains an API key */
 	error?: string;
