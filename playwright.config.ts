@@ -65,8 +65,9 @@ export default defineConfig({
 				LAMBDA_API_URL: fakeUrl,
 				// A new user's first start: the bundled archive is imported before the first poll.
 				ARCHIVE_IMPORT: '1',
-				// Unset on purpose: the app must start and show Lambda as needing a key.
-				LAMBDA_API_KEY: ''
+				// Unset on purpose: a new user's start, Lambda's list prices from SkyPilot's catalog (on the fake).
+				LAMBDA_API_KEY: '',
+				LAMBDA_CATALOG_URL: `${fakeUrl}/skypilot/catalogs/v9/lambda/vms.csv`
 			}
 		}
 	]

@@ -1110,6 +1110,8 @@ export const LAMBDA_GPU_TOKENS: Record<string, NameRule> = {
 	// gpu_1x_rtx6000 is the 24 GB Quadro RTX 6000 (Turing), not the RTX 6000 Ada and not the A6000.
 	rtx6000: to('quadro-rtx-6000'),
 	v100: to('v100-16gb'),
+	// gpu_8x_v100_n: a second 8x V100 16 GB type, same price (SkyPilot's Lambda catalog v8, 16 GiB GpuInfo).
+	v100_n: to('v100-16gb'),
 	h100_pcie: to('h100-pcie'),
 	h100_sxm5: to('h100-sxm'),
 	// "gdr": the GPUDirect-RDMA networking variant of the same 8x H100 SXM5 machine (spec example).
@@ -1126,7 +1128,7 @@ export type NameResolution =
 	| { kind: 'unmapped' };
 
 /** Memory reported by providers is "MiB-ish" (24564 for a 24 GB card): match a variant within 10%. */
-const VRAM_MATCH_TOLERANCE = 0.1;
+export const VRAM_MATCH_TOLERANCE = 0.1;
 
 /** Resolves a provider GPU name with one of the tables above; `vramGb` picks a memory variant. */
 export function resolveGpuName(

@@ -61,10 +61,18 @@ export interface JsonResponse {
 	attempts: number;
 }
 
+export interface TextResponse {
+	status: number;
+	body: string;
+	attempts: number;
+}
+
 export interface HttpClient {
 	readonly provider: ProviderId;
 	readonly policy: HttpPolicy;
 	json(req: JsonRequest): Promise<JsonResponse>;
+	/** The same request rules for a text answer (SkyPilot's CSV catalog); an HTML page is still refused. */
+	text(req: JsonRequest): Promise<TextResponse>;
 	/** provider text made safe for a message: URL queries and the client's keys removed */
 	redact(text: string): string;
 }
@@ -154,17 +162,21 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 		await p.sleep(at - now, p.signal);
 	}
 
-	/** One attempt: the parsed JSON, or a ProviderError saying whether a retry may help. */
+	/** One attempt: the parsed JSON (or the text), or a ProviderError saying whether a retry may help. */
 	async function attempt(
 		req: JsonRequest,
-		n: number
-	): Promise<{ ok: true; res: JsonResponse } | { ok: false; error: ProviderError; retryAfterMs?: number }> {
+		n: number,
+		as: 'json' | 'text'
+	): Promise<
+		| { ok: true; res: JsonResponse | TextResponse }
+		| { ok: false; error: ProviderError; retryAfterMs?: number }
+	> {
 		const where = describe(req);
 		const timeout = AbortSignal.timeout(p.timeoutMs);
 		const signal = p.signal ? AbortSignal.any([timeout, p.signal]) : timeout;
 		const headers: Record<string, string> = {
 			'user-agent': USER_AGENT,
-			accept: 'application/json',
+			accept: as === 'json' ? 'application/json' : 'text/csv, text/plain;q=0.9, */*;q=0.1',
 			...req.headers
 		};
 		let payload: string | undefined;
@@ -287,11 +299,12 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 				error: new ProviderError(
 					provider,
 					'invalid-json',
-					`${where} answered an HTML page instead of JSON (HTTP ${status})`,
+					`${where} answered an HTML page instead of ${as === 'json' ? 'JSON' : 'text'} (HTTP ${status})`,
 					{ status, attempts: n }
 				)
 			};
 		}
+		if (as === 'text') return { ok: true, res: { status, body: text, attempts: n } };
 		try {
 			return { ok: true, res: { status, body: JSON.parse(text), attempts: n } };
 		} catch (err) {
@@ -308,51 +321,54 @@ export function createHttpClient(provider: ProviderId, policy: Partial<HttpPolic
 		}
 	}
 
+	async function send(req: JsonRequest, as: 'json' | 'text'): Promise<JsonResponse | TextResponse> {
+		let backoffSpent = 0;
+		for (let n = 1; ; n++) {
+			await waitForSlot(req).catch((err) => {
+				throw new ProviderError(provider, 'aborted', 'stopped: the poll was cancelled', { cause: err });
+			});
+			const result = await attempt(req, n, as);
+			if (result.ok) return result.res;
+			const { error } = result;
+			const retryable =
+				error.kind === 'timeout' ||
+				error.kind === 'network' ||
+				(error.kind === 'http' && (error.status === 429 || (error.status ?? 0) >= 500));
+			if (!retryable || n >= p.maxAttempts) throw withAttempts(error, n);
+			const budget = p.maxTotalBackoffMs - backoffSpent;
+			let delay: number;
+			if (result.retryAfterMs !== undefined) {
+				// Honour the provider's wish, but never beyond the backoff budget: give up instead.
+				if (result.retryAfterMs > budget) {
+					throw withAttempts(
+						error,
+						n,
+						` (Retry-After ${Math.ceil(result.retryAfterMs / 1000)} s exceeds the retry budget)`
+					);
+				}
+				delay = result.retryAfterMs;
+			} else {
+				delay = p.baseBackoffMs * 2 ** (n - 1);
+				// vast.ai's 429 carries no Retry-After: wait at least one request interval.
+				if (error.status === 429) delay = Math.max(delay, p.minIntervalMs ?? req.minIntervalMs ?? 0);
+				delay = Math.min(delay, budget);
+			}
+			if (delay < 0 || (delay === 0 && budget <= 0)) throw withAttempts(error, n);
+			backoffSpent += delay;
+			try {
+				await p.sleep(delay, p.signal);
+			} catch (err) {
+				throw new ProviderError(provider, 'aborted', 'stopped: the poll was cancelled', { cause: err });
+			}
+		}
+	}
+
 	return {
 		provider,
 		policy: p,
 		redact,
-		async json(req) {
-			let backoffSpent = 0;
-			for (let n = 1; ; n++) {
-				await waitForSlot(req).catch((err) => {
-					throw new ProviderError(provider, 'aborted', 'stopped: the poll was cancelled', { cause: err });
-				});
-				const result = await attempt(req, n);
-				if (result.ok) return result.res;
-				const { error } = result;
-				const retryable =
-					error.kind === 'timeout' ||
-					error.kind === 'network' ||
-					(error.kind === 'http' && (error.status === 429 || (error.status ?? 0) >= 500));
-				if (!retryable || n >= p.maxAttempts) throw withAttempts(error, n);
-				const budget = p.maxTotalBackoffMs - backoffSpent;
-				let delay: number;
-				if (result.retryAfterMs !== undefined) {
-					// Honour the provider's wish, but never beyond the backoff budget: give up instead.
-					if (result.retryAfterMs > budget) {
-						throw withAttempts(
-							error,
-							n,
-							` (Retry-After ${Math.ceil(result.retryAfterMs / 1000)} s exceeds the retry budget)`
-						);
-					}
-					delay = result.retryAfterMs;
-				} else {
-					delay = p.baseBackoffMs * 2 ** (n - 1);
-					// vast.ai's 429 carries no Retry-After: wait at least one request interval.
-					if (error.status === 429) delay = Math.max(delay, p.minIntervalMs ?? req.minIntervalMs ?? 0);
-					delay = Math.min(delay, budget);
-				}
-				if (delay < 0 || (delay === 0 && budget <= 0)) throw withAttempts(error, n);
-				backoffSpent += delay;
-				try {
-					await p.sleep(delay, p.signal);
-				} catch (err) {
-					throw new ProviderError(provider, 'aborted', 'stopped: the poll was cancelled', { cause: err });
-				}
-			}
-		}
+		json: (req) => send(req, 'json') as Promise<JsonResponse>,
+		text: (req) => send(req, 'text') as Promise<TextResponse>
 	};
 }
 

@@ -23,8 +23,14 @@ export interface ProviderSettings {
 export function disabledReason(id: ProviderId, settings: ProviderSettings): string | null {
 	if (!settings.enabledProviders.includes(id)) return 'switched off (not in PROVIDERS)';
 	const needs = ADAPTERS[id].requiredKey;
-	if (needs === 'LAMBDA_API_KEY' && !settings.lambdaApiKey) return 'needs LAMBDA_API_KEY';
+	if (needs && !apiKeyFor(id, settings) && !ADAPTERS[id].keyless) return `needs ${needs}`;
 	return null;
+}
+
+/** The adapter polled with these settings: the keyed API, or its keyless source when the key is missing. */
+export function pollingAdapter(id: ProviderId, settings: ProviderSettings): Adapter {
+	const adapter = ADAPTERS[id];
+	return adapter.requiredKey && !apiKeyFor(id, settings) && adapter.keyless ? adapter.keyless : adapter;
 }
 
 /** The key an adapter sends, if it has one configured. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { gpuBySlug, LAMBDA_GPU_TOKENS, resolveGpuName } from './catalog.ts';
+import { lambdaCatalog } from './lambda-catalog.ts';
 import { PayloadShapeError } from './errors.ts';
 import { capText, createTally, MAX_NAME_LENGTH, MAX_REGION_LENGTH, num } from './normalize.ts';
 import type { Adapter, FetchResult, NormalizedOffer, ParseResult } from './types.ts';
@@ -129,6 +130,9 @@ export const lambda: Adapter = {
 	id: 'lambda',
 	label: 'Lambda',
 	requiredKey: 'LAMBDA_API_KEY',
+	source: 'api',
+	// Without a key: Lambda's list prices from SkyPilot's public catalog (stock unknown).
+	keyless: lambdaCatalog,
 	fetch: fetchLambda,
 	parse: parseLambda
 };

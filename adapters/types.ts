@@ -7,6 +7,8 @@ export type ProviderId = (typeof PROVIDERS)[number];
 
 export type Pricing = 'on_demand' | 'spot';
 export type Cloud = 'secure' | 'community';
+/** Where a snapshot's prices came from: the provider's own API, or SkyPilot's public catalog (keyless). */
+export type OfferSource = 'api' | 'skypilot-catalog';
 
 export interface NormalizedOffer {
 	provider: ProviderId;
@@ -23,7 +25,8 @@ export interface NormalizedOffer {
 	/** the whole offer (all its GPUs), USD per hour */
 	pricePerHourUsd: number;
 	pricePerGpuHourUsd: number;
-	available: boolean;
+	/** rentable now; null when the source does not know stock (SkyPilot's catalog: list prices only) */
+	available: boolean | null;
 	/** ISO 8601 */
 	observedAt: string;
 	/** the provider's id of this offer or instance type, where it has one */
@@ -36,6 +39,8 @@ export interface NormalizedOffer {
 	inetDownMbps?: number | null;
 	inetUpMbps?: number | null;
 	extra?: Record<string, unknown> | null;
+	/** where the price came from (default `api`) */
+	source?: OfferSource;
 }
 
 /** What an adapter's pure `parse` makes of one answer. */
@@ -56,6 +61,8 @@ export interface FetchContext {
 	baseUrl: string;
 	apiKey: string | undefined;
 	http: import('./http.ts').HttpClient;
+	/** URLs tried in order when `baseUrl` answers 404 (SkyPilot's newest catalog version, then older) */
+	fallbackUrls?: readonly string[];
 }
 
 export interface FetchResult {
@@ -74,6 +81,10 @@ export interface Adapter {
 	label: string;
 	/** the environment variable holding a required key, or null when the API is keyless */
 	requiredKey: string | null;
+	/** where its prices come from (default `api`) */
+	source?: OfferSource;
+	/** the source polled instead when `requiredKey` is not set (Lambda: SkyPilot's public catalog) */
+	keyless?: Adapter;
 	fetch(ctx: FetchContext): Promise<FetchResult>;
 	parse(payload: unknown, observedAt: Date): ParseResult;
 }

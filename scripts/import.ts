@@ -1,8 +1,8 @@
 /**
- * `npm run import -- FILE [--observed-at ISO] [--format tracker-csv|skypilot-vms]`
+ * `npm run import -- FILE [--observed-at ISO] [--format <one of ARCHIVE_FORMATS>]`
  *
  * Imports an archived price file into the configured database (DATABASE_URL or PGlite in DATA_DIR):
- * the tracker's daily-aggregate CSV, or one SkyPilot vast.ai `vms.csv` snapshot (its time given with
+ * the tracker's daily-aggregate CSV, or one SkyPilot vast.ai, Lambda or RunPod `vms.csv` snapshot (its time given with
  * --observed-at). The same file twice adds nothing. Shows a progress bar on a terminal and ends with a
  * summary (rows read, imported, already stored, unmapped GPU names).
  */
@@ -110,7 +110,7 @@ try {
 		const lines = [
 			`[import] ${s.fileName} (${s.format}) in ${(s.durationMs / 1000).toFixed(1)} s`,
 			`  rows in file            ${s.rowsTotal}`,
-			`  observations read       ${s.observations}${s.format === 'skypilot-vms' ? ' (rows of one GPU × count × country × pricing aggregated)' : ''}`,
+			`  observations read       ${s.observations}${s.format.startsWith('skypilot') ? ' (rows of one GPU × count × region × pricing aggregated)' : ''}`,
 			`  imported                ${s.imported}`,
 			`  already stored          ${s.duplicate}`,
 			`  unmapped GPU names      ${s.unmappedRows} rows${fmtMap(s.unmapped)}`,

@@ -49,7 +49,11 @@ try {
 function printText(r: ProviderPollResult): void {
 	const head =
 		r.status === 'ok'
-			? `${r.provider}: ok — ${r.offersStored} offers stored (${r.availableStored} available) from ${r.offersSeen} items`
+			? `${r.provider}: ok — ${r.offersStored} offers stored (${
+					r.source === 'skypilot-catalog'
+						? "stock unknown: list prices from SkyPilot's public catalog"
+						: `${r.availableStored} available`
+				}) from ${r.offersSeen} items`
 			: r.status === 'disabled'
 				? `${r.provider}: disabled — ${r.disabledReason}`
 				: `${r.provider}: FAILED — ${r.error}`;

@@ -32,6 +32,7 @@ export const load: PageServerLoad = async ({ url }) => {
 			observedAt: h.observedAt,
 			stale: h.stale,
 			lastPollFailed: h.lastPollFailed,
+			sourceNote: h.sourceNote,
 			offers: h.offers
 		})),
 		options,

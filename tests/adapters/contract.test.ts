@@ -4,18 +4,21 @@
  * over another provider's answer it must refuse (PayloadShapeError) or produce nothing — never offers.
  * `parse` must be pure: same input → same output, input untouched.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gpuBySlug } from '../../adapters/catalog.ts';
 import { PayloadShapeError } from '../../adapters/errors.ts';
 import { ADAPTERS } from '../../adapters/index.ts';
+import { lambdaCatalog } from '../../adapters/lambda-catalog.ts';
 import { MAX_PRICE_PER_GPU_HOUR_USD } from '../../adapters/normalize.ts';
-import type { NormalizedOffer, ProviderId } from '../../adapters/types.ts';
+import type { NormalizedOffer, OfferSource, ProviderId } from '../../adapters/types.ts';
 import { FIXTURES_DIR, readFixture } from '../helpers/fake-providers.ts';
 
 interface RecordedAnswer {
 	provider: ProviderId;
+	/** which of the provider's sources reads it (default `api`) */
+	source?: OfferSource;
 	/** the part of the file that is the API's answer */
 	select?: (json: unknown) => unknown;
 	/** offers the adapter must find */
@@ -41,6 +44,13 @@ const ANSWERS: Record<string, RecordedAnswer> = {
 		provider: 'lambda',
 		minOffers: 0,
 		unmapped: ['gpu_8x_example']
+	},
+	// 22 GPU instance types × 17 regions; the 2 CPU-only types are skipped.
+	'lambda-skypilot-catalog-v8-vms.csv': {
+		provider: 'lambda',
+		source: 'skypilot-catalog',
+		minOffers: 374,
+		unmapped: []
 	}
 };
 
@@ -63,12 +73,14 @@ function deepFreeze<T>(value: T): T {
 }
 
 function load(file: string): unknown {
+	// A CSV answer is the file's text, exactly as the HTTP client hands it over.
+	if (file.endsWith('.csv')) return readFileSync(join(FIXTURES_DIR, file), 'utf8');
 	const json = readFixture(file);
 	const select = ANSWERS[file]?.select;
 	return select ? select(json) : json;
 }
 
-function checkOffer(o: NormalizedOffer, provider: ProviderId, observedAt: string) {
+function checkOffer(o: NormalizedOffer, provider: ProviderId, observedAt: string, source: OfferSource) {
 	expect(o.provider).toBe(provider);
 	const spec = gpuBySlug(o.gpu);
 	expect(spec, `slug ${o.gpu}`).toBeDefined();
@@ -83,7 +95,10 @@ function checkOffer(o: NormalizedOffer, provider: ProviderId, observedAt: string
 	expect(o.pricePerGpuHourUsd).toBeGreaterThan(0);
 	expect(o.pricePerGpuHourUsd).toBeLessThanOrEqual(MAX_PRICE_PER_GPU_HOUR_USD);
 	expect(o.pricePerHourUsd).toBeCloseTo(o.pricePerGpuHourUsd * o.gpuCount, 9);
-	expect(typeof o.available).toBe('boolean');
+	// SkyPilot's catalog lists prices, not stock: unknown (null), never a guess either way.
+	if (source === 'skypilot-catalog') expect(o.available).toBeNull();
+	else expect(typeof o.available).toBe('boolean');
+	expect(o.source ?? 'api').toBe(source);
 	expect(o.observedAt).toBe(observedAt);
 	expect(structuredClone(o)).toEqual(o);
 }
@@ -101,10 +116,13 @@ describe('recorded payloads', () => {
 	});
 });
 
-describe.each(Object.values(ADAPTERS))('adapter $id', (adapter) => {
+const sourceOf = (x: { source?: OfferSource }): OfferSource => x.source ?? 'api';
+
+describe.each([...Object.values(ADAPTERS), lambdaCatalog])('adapter $id ($source)', (adapter) => {
 	const observedAt = new Date('2026-08-25T12:00:00.000Z');
-	const own = Object.entries(ANSWERS).filter(([, a]) => a.provider === adapter.id);
-	const others = Object.entries(ANSWERS).filter(([, a]) => a.provider !== adapter.id);
+	const mine = (a: RecordedAnswer) => a.provider === adapter.id && sourceOf(a) === sourceOf(adapter);
+	const own = Object.entries(ANSWERS).filter(([, a]) => mine(a));
+	const others = Object.entries(ANSWERS).filter(([, a]) => !mine(a));
 
 	it('has recorded answers to run over', () => {
 		expect(own.length).toBeGreaterThan(0);
@@ -114,7 +132,7 @@ describe.each(Object.values(ADAPTERS))('adapter $id', (adapter) => {
 		const payload = deepFreeze(load(file));
 		const result = adapter.parse(payload, observedAt);
 		expect(result.offers.length).toBeGreaterThanOrEqual(expected.minOffers);
-		for (const o of result.offers) checkOffer(o, adapter.id, observedAt.toISOString());
+		for (const o of result.offers) checkOffer(o, adapter.id, observedAt.toISOString(), sourceOf(adapter));
 		expect(Object.keys(result.unmapped).sort()).toEqual([...expected.unmapped].sort());
 		expect(result.itemsSeen).toBeGreaterThan(0);
 		// Pure: a second run over the same (frozen, so untouched) input gives the same answer.

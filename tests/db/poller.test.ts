@@ -218,30 +218,24 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 		expect(await currentSnapshot('lambda')).toEqual(before);
 	});
 
-	it('skips Lambda without a key: "needs LAMBDA_API_KEY", no request, no run row, not a failure', async () => {
+	it('polls Lambda without a key from SkyPilot’s catalog, never the keyed API (tests/db/lambda-catalog-poll.test.ts)', async () => {
 		const noKey = loadConfig({ ...fake.env(), PROVIDER_TIMEOUT_MS: String(TIMEOUT_MS) });
-		const [{ n: runsBefore }] = (await rows<{ n: number }>(
-			database.db,
-			sql`select count(*)::int as n from poll_runs where provider = 'lambda'`
-		)) as [{ n: number }];
 		const cycle = await pollOnce(database, noKey, { http: HTTP });
 		expect(cycle.ok).toBe(true);
-		expect(cycle.results.find((r) => r.provider === 'lambda')).toMatchObject({
-			status: 'disabled',
-			disabledReason: 'needs LAMBDA_API_KEY'
-		});
+		expect(cycle.results.find((r) => r.provider === 'lambda')).toMatchObject({ status: 'ok' });
 		expect(fake.hits('lambda')).toBe(0);
-		const [{ n: runsAfter }] = (await rows<{ n: number }>(
-			database.db,
-			sql`select count(*)::int as n from poll_runs where provider = 'lambda'`
-		)) as [{ n: number }];
-		expect(runsAfter).toBe(runsBefore);
+		expect(fake.hits('lambda-catalog')).toBe(1);
 		const health = await getProviderHealth(database.db, noKey);
 		expect(health.find((h) => h.provider === 'lambda')).toMatchObject({
-			enabled: false,
-			state: 'disabled',
-			disabledReason: 'needs LAMBDA_API_KEY'
+			enabled: true,
+			disabledReason: null,
+			source: 'skypilot-catalog'
 		});
+		// With the key again, the API is the source.
+		await pollOnce(database, config, { http: HTTP, providers: ['lambda'] });
+		expect((await getFreshness(database.db, config)).find((f) => f.provider === 'lambda')!.source).toBe(
+			'api'
+		);
 	});
 
 	const cases: [ProviderId, Fault][] = [

@@ -1,7 +1,7 @@
 /**
  * The compare page in Chromium, on prices the server polled at start from the loopback fake providers
  * (playwright.config.ts): filter it, sort it, follow a GPU link — with and without JavaScript — and see
- * Lambda shown as needing its key (LAMBDA_API_KEY is unset for this server).
+ * Lambda's keyless list prices marked "stock unknown" (LAMBDA_API_KEY is unset for this server).
  */
 import { expect, test, type Page } from '@playwright/test';
 
@@ -21,7 +21,7 @@ async function waitForPrices(page: Page) {
 			},
 			{ timeout: 30_000 }
 		)
-		.toEqual(['runpod', 'vastai']);
+		.toEqual(['lambda', 'runpod', 'vastai']);
 }
 
 const rowNames = (page: Page) => page.locator('table.compare tbody th[scope="row"]').allInnerTexts();
@@ -95,13 +95,38 @@ test('filters without JavaScript: the form and the links are plain HTML', async 
 	await context.close();
 });
 
-test('starts without LAMBDA_API_KEY and shows Lambda as needing it', async ({ page }) => {
+test('starts without LAMBDA_API_KEY and shows Lambda’s list prices as "stock unknown"', async ({ page }) => {
 	await page.goto('/');
-	await expect(page.locator('li[data-provider="lambda"]')).toContainText('needs LAMBDA_API_KEY');
+	const note =
+		"list prices from SkyPilot's public catalog, stock unknown — set LAMBDA_API_KEY for live availability";
+	await expect(page.locator('li[data-provider="lambda"]')).toContainText('stock unknown');
+	await expect(page.locator('p.source-note[data-provider="lambda"]')).toContainText(note);
+	// The compare cell: Lambda's 8x H100 SXM list price per GPU-hour ($31.92 / 8), stock unknown.
+	const h100 = page.locator('table.compare tbody tr', { has: page.getByRole('link', { name: /H100 SXM/ }) });
+	const cell = h100.locator('td[data-provider="lambda"][data-pricing="on_demand"]');
+	await expect(cell).toContainText('$3.99');
+	await expect(cell).toContainText('stock unknown');
+	await expect(cell).not.toContainText('sold out');
+	// "Available now only" leaves them out, and says so.
+	await page.goto('/?available=1');
+	await expect(page.locator('p.source-note[data-provider="lambda"]')).toContainText(
+		'left out by "Available now only"'
+	);
+	// A GPU page: every Lambda offer row says stock unknown, never yes or sold out.
+	await page.goto('/gpus/h100-sxm?provider=lambda');
+	await expect(page.locator('li[data-provider="lambda"]')).toContainText('stock unknown');
+	const rows = page.locator('table.offers tbody tr');
+	await expect(rows.first()).toContainText('stock unknown');
+	const n = await rows.count();
+	expect(n).toBeGreaterThan(0);
+	for (let i = 0; i < n; i++) {
+		await expect(rows.nth(i)).toContainText('Lambda');
+		await expect(rows.nth(i)).toContainText('stock unknown');
+		await expect(rows.nth(i)).not.toContainText('sold out');
+	}
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers' }).click();
 	const lambda = page.locator('section[data-provider="lambda"]');
-	await expect(lambda).toContainText('disabled');
-	await expect(lambda).toContainText('no — needs LAMBDA_API_KEY');
-	await expect(page.locator('section[data-provider="vastai"]')).toContainText('ok');
+	await expect(lambda).toContainText(note);
+	await expect(lambda).toContainText('374 stored, stock unknown');
 	await expect(page.locator('section[data-provider="vastai"]')).toContainText('2 stored, 2 available now');
 });

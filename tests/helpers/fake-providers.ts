@@ -45,6 +45,36 @@ export const PROVIDER_PATHS: Record<ProviderId, string> = {
 	lambda: '/api/v1/instance-types'
 };
 
+/**
+ * SkyPilot's catalog files for Lambda without a key (adapters/lambda-catalog.ts): the newest version's
+ * answer follows `set('lambda-catalog', …)`; the previous version always serves the recorded v8 file.
+ */
+export const CATALOG_PATHS = {
+	newest: '/skypilot/catalogs/v9/lambda/vms.csv',
+	previous: '/skypilot/catalogs/v8/lambda/vms.csv'
+} as const;
+export const LAMBDA_CATALOG_CSV = readFileSync(
+	join(FIXTURES_DIR, 'lambda-skypilot-catalog-v8-vms.csv'),
+	'utf8'
+);
+
+/** The catalog's faults: the CSV counterparts of the JSON ones above. */
+function catalogFault(fault: Fault): string | null {
+	const lines = LAMBDA_CATALOG_CSV.split('\r\n');
+	switch (fault) {
+		case 'truncated':
+			// Cut mid-row (inside GpuInfo's quoted text), as a dropped connection leaves it.
+			return LAMBDA_CATALOG_CSV.slice(0, LAMBDA_CATALOG_CSV.indexOf("'Gpus'", LAMBDA_CATALOG_CSV.length / 2));
+		case 'shape':
+			// SkyPilot added a column: the header no longer matches.
+			return lines.map((l, i) => (l === '' ? l : l + (i === 0 ? ',Generation' : ',x'))).join('\r\n');
+		case 'empty':
+			return lines[0] + '\r\n';
+		default:
+			return null;
+	}
+}
+
 export function readFixture<T = unknown>(name: string): T {
 	return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8')) as T;
 }
@@ -86,12 +116,18 @@ export interface FakeProviders {
 	url: string;
 	port: number;
 	/** the environment pointing the app at this server */
-	env(): { VASTAI_API_URL: string; RUNPOD_API_URL: string; LAMBDA_API_URL: string };
-	set(provider: ProviderId, behaviour: Behaviour): void;
+	env(): {
+		VASTAI_API_URL: string;
+		RUNPOD_API_URL: string;
+		LAMBDA_API_URL: string;
+		LAMBDA_CATALOG_URL: string;
+	};
+	/** `lambda-catalog`: the newest SkyPilot catalog version's answer (CATALOG_PATHS.newest) */
+	set(provider: ProviderId | 'lambda-catalog', behaviour: Behaviour): void;
 	/** back to the recorded payloads (one provider, or all) */
-	reset(provider?: ProviderId): void;
+	reset(provider?: ProviderId | 'lambda-catalog'): void;
 	/** requests answered (or held) per provider since start/reset */
-	hits(provider: ProviderId): number;
+	hits(provider: ProviderId | 'lambda-catalog'): number;
 	requests: RecordedRequest[];
 	close(): Promise<void>;
 }
@@ -149,8 +185,8 @@ function vastaiAnswer(payload: unknown, query: unknown): unknown {
 
 export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promise<FakeProviders> {
 	const defaults = { ...recordedPayloads(), ...opts.payloads };
-	const behaviours = new Map<ProviderId, Behaviour>();
-	const hits = new Map<ProviderId, number>();
+	const behaviours = new Map<ProviderId | 'lambda-catalog', Behaviour>();
+	const hits = new Map<ProviderId | 'lambda-catalog', number>();
 	const requests: RecordedRequest[] = [];
 	const sockets = new Set<Socket>();
 
@@ -162,13 +198,13 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 		// Control API for other processes (the e2e suite).
 		if (url.pathname === '/__fake/health') return sendJson(res, 200, { ok: true });
 		if (url.pathname.startsWith('/__fake')) {
-			const target = url.pathname.split('/')[2] as ProviderId | undefined;
+			const target = url.pathname.split('/')[2] as ProviderId | 'lambda-catalog' | undefined;
 			if (req.method === 'DELETE') {
 				if (target) behaviours.delete(target);
 				else behaviours.clear();
 				return sendJson(res, 200, { ok: true });
 			}
-			if (req.method === 'POST' && target && target in PROVIDER_PATHS) {
+			if (req.method === 'POST' && target && (target in PROVIDER_PATHS || target === 'lambda-catalog')) {
 				behaviours.set(target, JSON.parse(raw) as Behaviour);
 				return sendJson(res, 200, { ok: true });
 			}
@@ -176,6 +212,9 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 				return sendJson(res, 200, { hits: Object.fromEntries(hits), requests: requests.length });
 			}
 			return sendJson(res, 400, { error: 'unknown control request' });
+		}
+		if (url.pathname === CATALOG_PATHS.previous || url.pathname === CATALOG_PATHS.newest) {
+			return serveCatalog(req, res, url.pathname === CATALOG_PATHS.newest);
 		}
 		const provider = providerOf(url.pathname);
 		if (!provider) return sendJson(res, 404, { error: 'not found' });
@@ -248,6 +287,33 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 		}
 	}
 
+	/** SkyPilot's raw-file host: text/plain CSV, or the newest version's configured behaviour. */
+	function serveCatalog(req: IncomingMessage, res: ServerResponse, newest: boolean) {
+		const key = 'lambda-catalog' as const;
+		if (newest) hits.set(key, (hits.get(key) ?? 0) + 1);
+		const b: Behaviour = (newest && behaviours.get(key)) || { raw: LAMBDA_CATALOG_CSV };
+		if ('raw' in b || 'payload' in b) {
+			const text = 'raw' in b ? b.raw : String(b.payload);
+			res.writeHead(b.status ?? 200, { 'content-type': 'text/plain; charset=utf-8', ...b.headers });
+			return res.end(text);
+		}
+		const csv = catalogFault(b.fault);
+		if (csv !== null) {
+			res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+			return res.end(csv);
+		}
+		if (b.fault === 'timeout') return;
+		if (b.fault === 'reset') return req.socket.destroy();
+		if (b.fault === 'html') {
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+			return res.end(
+				'<!DOCTYPE html><html><body><h1>Unicorn! This page is taking too long</h1></body></html>'
+			);
+		}
+		res.writeHead(Number(b.fault) || 500, { 'content-type': 'text/plain' });
+		return res.end('error');
+	}
+
 	const server: Server = createServer((req, res) => {
 		handle(req, res).catch((err) => {
 			if (!res.headersSent) sendJson(res, 500, { error: String(err) });
@@ -269,7 +335,12 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 	return {
 		url,
 		port,
-		env: () => ({ VASTAI_API_URL: url, RUNPOD_API_URL: url, LAMBDA_API_URL: url }),
+		env: () => ({
+			VASTAI_API_URL: url,
+			RUNPOD_API_URL: url,
+			LAMBDA_API_URL: url,
+			LAMBDA_CATALOG_URL: url + CATALOG_PATHS.newest
+		}),
 		set: (p, b) => behaviours.set(p, b),
 		reset(p) {
 			if (p) {

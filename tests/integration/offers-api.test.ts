@@ -219,12 +219,14 @@ describe.each(ENGINES)('offers API, pages and poll command on %s', (engine) => {
 		await server.stop('SIGTERM');
 		fake.reset();
 		const env = { ...dbEnv, ...fake.env() };
-		// No LAMBDA_API_KEY: Lambda is disabled, which is not a failure.
+		// No LAMBDA_API_KEY: Lambda's list prices come from SkyPilot's catalog (on the fake).
 		const ok = spawnScript('scripts/poll.ts', [], env);
 		expect(await ok.exited).toBe(0);
 		expect(ok.output()).toMatch(/^vastai: ok — 2 offers stored \(2 available\) from 1 items$/m);
 		expect(ok.output()).toMatch(/^runpod: ok — 16 offers stored/m);
-		expect(ok.output()).toMatch(/^lambda: disabled — needs LAMBDA_API_KEY$/m);
+		expect(ok.output()).toMatch(
+			/^lambda: ok — 374 offers stored \(stock unknown: list prices from SkyPilot's public catalog\) from 408 items$/m
+		);
 		expect(ok.output()).toMatch(/unmapped names: none/);
 
 		fake.set('runpod', { fault: 'shape' });
@@ -238,7 +240,7 @@ describe.each(ENGINES)('offers API, pages and poll command on %s', (engine) => {
 		expect(cycle.results.map((r) => [r.provider, r.status])).toEqual([
 			['vastai', 'ok'],
 			['runpod', 'failed'],
-			['lambda', 'disabled']
+			['lambda', 'ok']
 		]);
 		expect(cycle.results[1]!.error).toMatch(/changed shape/);
 		expect(json.output()).not.toContain(KEY);

@@ -8,11 +8,31 @@
  *  - `skypilot-vms`: one SkyPilot catalog `vms.csv` of vast.ai (catalogs/v7/vast/vms.csv; columns in
  *    shared research providers.md §5): one snapshot, one row per instance shape and region, Price per
  *    INSTANCE-hour. Rows of one key (GPU, count, country, pricing) are aggregated into one observation.
+ *  - `skypilot-lambda-vms`: SkyPilot's Lambda file (catalogs/v8|v9/lambda/vms.csv), read by the keyless
+ *    Lambda source itself (adapters/lambda-catalog.ts); one observation per GPU × count × region × pricing.
+ *  - `skypilot-runpod-vms`: SkyPilot's RunPod file (catalogs/<v>/runpod/vms.csv, written by SkyPilot's
+ *    sky/catalog/data_fetchers/fetch_runpod.py: secure cloud only, `<n>x_<name>_SECURE`, Price and
+ *    SpotPrice per instance-hour, one row per availability zone).
  */
-import { slugForSkypilotVastName, slugForTrackerName } from '../../../adapters/catalog.ts';
-import type { ProviderId } from '../../../adapters/types.ts';
+import {
+	gpuBySlug,
+	slugForSkypilotVastName,
+	slugForTrackerName,
+	VRAM_MATCH_TOLERANCE
+} from '../../../adapters/catalog.ts';
+import {
+	LAMBDA_CATALOG_COLUMNS,
+	gpuInfoMemoryGib,
+	parseLambdaCatalog
+} from '../../../adapters/lambda-catalog.ts';
+import type { NormalizedOffer, ProviderId } from '../../../adapters/types.ts';
 
-export const ARCHIVE_FORMATS = ['tracker-csv', 'skypilot-vms'] as const;
+export const ARCHIVE_FORMATS = [
+	'tracker-csv',
+	'skypilot-vms',
+	'skypilot-lambda-vms',
+	'skypilot-runpod-vms'
+] as const;
 export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
 
 /** One archived observation, as stored in archive_observations. Prices are USD per GPU-hour. */
@@ -73,6 +93,68 @@ export const SKYPILOT_VAST_HEADER = [
 	'Region'
 ] as const;
 
+/**
+ * SkyPilot's RunPod file header, in its order (fetch_runpod.py USEFUL_COLUMNS,
+ * https://github.com/skypilot-org/skypilot/blob/master/sky/catalog/data_fetchers/fetch_runpod.py).
+ */
+export const SKYPILOT_RUNPOD_HEADER = [
+	'InstanceType',
+	'AcceleratorName',
+	'AcceleratorCount',
+	'vCPUs',
+	'MemoryGiB',
+	'Region',
+	'SpotPrice',
+	'Price',
+	'AvailabilityZone',
+	'GpuInfo'
+] as const;
+
+/**
+ * SkyPilot's RunPod accelerator names → slug (null: outside the catalog, e.g. cards under 16 GB). The
+ * names are RunPod's displayName without "RTX " spaces, hyphenated, with SkyPilot's overrides
+ * (A100-PCIe → A100-80GB, A100-SXM → A100-80GB-SXM, H100-PCIe → H100) — fetch_runpod.py above.
+ */
+export const SKYPILOT_RUNPOD_NAMES: Record<string, string | null> = {
+	'A100-80GB': 'a100-pcie-80gb',
+	'A100-80GB-SXM': 'a100-sxm-80gb',
+	A30: 'a30',
+	A40: 'a40',
+	B200: 'b200',
+	H100: 'h100-pcie',
+	'H100-NVL': 'h100-nvl',
+	'H100-SXM': 'h100-sxm',
+	'H200-SXM': 'h200',
+	L4: 'l4',
+	L40: 'l40',
+	L40S: 'l40s',
+	MI300X: 'mi300x',
+	'RTX2000-Ada': 'rtx-2000-ada',
+	RTX3070: null,
+	RTX3080: null,
+	'RTX3080-Ti': null,
+	RTX3090: 'rtx-3090',
+	'RTX3090-Ti': 'rtx-3090-ti',
+	'RTX4000-Ada': 'rtx-4000-ada',
+	RTX4080: 'rtx-4080',
+	'RTX4080-SUPER': 'rtx-4080-super',
+	RTX4090: 'rtx-4090',
+	'RTX5000-Ada': 'rtx-5000-ada',
+	RTX5080: 'rtx-5080',
+	RTX5090: 'rtx-5090',
+	'RTX6000-Ada': 'rtx-6000-ada',
+	RTXA4000: 'rtx-a4000',
+	RTXA4500: 'rtx-a4500',
+	RTXA5000: 'rtx-a5000',
+	RTXA6000: 'rtx-a6000',
+	RTXPRO4500: 'rtx-pro-4500',
+	RTXPRO6000: 'rtx-pro-6000',
+	'RTXPRO6000-MaxQ': 'rtx-pro-6000',
+	'RTXPRO6000-WK': 'rtx-pro-6000',
+	'V100-SXM2': 'v100-16gb',
+	'V100-SXM2-32GB': 'v100-32gb'
+};
+
 /** The tracker's provider names → ours. */
 const TRACKER_PROVIDERS: Record<string, ProviderId> = {
 	'vast.ai': 'vastai',
@@ -132,6 +214,10 @@ export function parseCsv(text: string): string[][] {
 /** Which format a header row belongs to, or undefined. */
 export function detectFormat(header: string[]): ArchiveFormat | undefined {
 	const h = header.map((s) => s.trim());
+	// SkyPilot's files share column names (Lambda's has exactly vast.ai's, in another order): the exact
+	// order of the Lambda and RunPod writers decides first.
+	if (h.join(',') === LAMBDA_CATALOG_COLUMNS.join(',')) return 'skypilot-lambda-vms';
+	if (h.join(',') === SKYPILOT_RUNPOD_HEADER.join(',')) return 'skypilot-runpod-vms';
 	if (TRACKER_HEADER.every((c) => h.includes(c))) return 'tracker-csv';
 	if (SKYPILOT_VAST_HEADER.every((c) => h.includes(c))) return 'skypilot-vms';
 	return undefined;
@@ -182,7 +268,121 @@ export function parseArchive(text: string, format?: ArchiveFormat, opts: ParseOp
 	if (!opts.observedAt || Number.isNaN(opts.observedAt.getTime())) {
 		throw new Error('[archive] a SkyPilot vms.csv is one snapshot without a time: pass --observed-at ISO');
 	}
+	if (fmt === 'skypilot-lambda-vms') return parseSkypilotLambda(text, body.length, opts.observedAt);
+	if (fmt === 'skypilot-runpod-vms') return parseSkypilotRunpod(header, body, opts.observedAt, opts);
 	return parseSkypilotVast(header, body, opts.observedAt, opts);
+}
+
+/** One SkyPilot price row, before rows of one key are aggregated into an observation. */
+type CatalogPrice = Omit<ArchiveObservation, 'minUsd' | 'medianUsd' | 'maxUsd' | 'n'> & { usd: number };
+
+/** Rows of one GPU × listed name × count × region × pricing → one observation (min/median/max, n). */
+function aggregateCatalogPrices(prices: CatalogPrice[]): ArchiveObservation[] {
+	const groups = new Map<string, { key: Omit<CatalogPrice, 'usd'>; usd: number[] }>();
+	for (const { usd, ...key } of prices) {
+		const k = [key.gpu, key.sourceGpuName, key.gpuCount, key.region, key.pricing, key.cloud].join('|');
+		let g = groups.get(k);
+		if (!g) groups.set(k, (g = { key, usd: [] }));
+		g.usd.push(usd);
+	}
+	return [...groups.values()].map(({ key, usd }) => {
+		usd.sort((a, b) => a - b);
+		return { ...key, minUsd: usd[0]!, medianUsd: median(usd), maxUsd: usd[usd.length - 1]!, n: usd.length };
+	});
+}
+
+/** SkyPilot's Lambda file through the keyless Lambda source's own parser (one set of name rules). */
+function parseSkypilotLambda(text: string, rowsTotal: number, observedAt: Date): ParsedArchive {
+	const parsed = parseLambdaCatalog(text, observedAt);
+	const t = observedAt.toISOString();
+	const toPrice = (o: NormalizedOffer): CatalogPrice => ({
+		t,
+		provider: 'lambda',
+		gpu: o.gpu,
+		sourceGpuName: o.gpuName,
+		gpuCount: o.gpuCount,
+		region: o.region.slice(0, 40),
+		pricing: o.pricing,
+		cloud: '',
+		sourceUrl: 'skypilot-catalog lambda/vms.csv',
+		fetchedAt: t,
+		usd: o.pricePerGpuHourUsd
+	});
+	const invalid: Record<string, number> = { ...parsed.skippedReasons };
+	if (parsed.rejectedPrices) invalid['Price'] = parsed.rejectedPrices;
+	return {
+		format: 'skypilot-lambda-vms',
+		rowsTotal,
+		observations: aggregateCatalogPrices(parsed.offers.map(toPrice)),
+		unmapped: parsed.unmapped,
+		invalid
+	};
+}
+
+/** `<count>x_<SkyPilot name>_SECURE` (fetch_runpod.py: secure cloud only). */
+const SKYPILOT_RUNPOD_INSTANCE_RE = /^(\d+)x_(.+)_SECURE$/;
+
+function parseSkypilotRunpod(
+	header: string[],
+	body: string[][],
+	observedAt: Date,
+	opts: ParseOptions
+): ParsedArchive {
+	const col = columnIndex(header);
+	const unmapped: Record<string, number> = {};
+	const invalid: Record<string, number> = {};
+	const prices: CatalogPrice[] = [];
+	const t = observedAt.toISOString();
+	body.forEach((row, i) => {
+		if (opts.onProgress && i % PROGRESS_EVERY === 0) opts.onProgress(i, body.length);
+		const name = col(row, 'AcceleratorName')?.trim() ?? '';
+		if (!name) return bump(invalid, 'CPU-only instance type');
+		const m = SKYPILOT_RUNPOD_INSTANCE_RE.exec(col(row, 'InstanceType')?.trim() ?? '');
+		if (!m) return bump(invalid, 'InstanceType (not <n>x_<name>_SECURE)');
+		const gpuCount = Number(col(row, 'AcceleratorCount'));
+		if (!Number.isInteger(gpuCount) || gpuCount < 1 || gpuCount > 64)
+			return bump(invalid, 'AcceleratorCount');
+		const slug = Object.hasOwn(SKYPILOT_RUNPOD_NAMES, name) ? SKYPILOT_RUNPOD_NAMES[name] : undefined;
+		if (slug === undefined) return bump(unmapped, name.slice(0, 60));
+		if (slug === null) return bump(invalid, 'excluded GPU (outside the catalog)');
+		// GpuInfo's memory per GPU must fit the slug (a renamed card is not silently priced as another).
+		const memGib = gpuInfoMemoryGib(col(row, 'GpuInfo') ?? '');
+		const vram = gpuBySlug(slug)?.vramGb ?? 0;
+		if (memGib !== null && Math.abs(memGib - vram) > vram * VRAM_MATCH_TOLERANCE)
+			return bump(unmapped, `${name} (${Math.round(memGib)} GB)`.slice(0, 60));
+		const region = (col(row, 'Region')?.trim() || 'unknown').slice(0, 40);
+		let any = false;
+		for (const [pricing, instanceUsd] of [
+			['on_demand', price(col(row, 'Price'))],
+			['spot', price(col(row, 'SpotPrice'))]
+		] as const) {
+			if (instanceUsd === undefined) continue;
+			any = true;
+			prices.push({
+				t,
+				provider: 'runpod',
+				gpu: slug,
+				sourceGpuName: name,
+				gpuCount,
+				region,
+				pricing,
+				// fetch_runpod.py writes secure-cloud prices only.
+				cloud: 'secure',
+				sourceUrl: 'skypilot-catalog runpod/vms.csv',
+				fetchedAt: t,
+				usd: instanceUsd / gpuCount
+			});
+		}
+		if (!any) bump(invalid, 'Price');
+	});
+	opts.onProgress?.(body.length, body.length);
+	return {
+		format: 'skypilot-runpod-vms',
+		rowsTotal: body.length,
+		observations: aggregateCatalogPrices(prices),
+		unmapped,
+		invalid
+	};
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;

@@ -4,6 +4,7 @@
  * the poller and the server share it.
  */
 import { z } from 'zod';
+import { DEFAULT_CATALOG_URLS } from '../../../adapters/lambda-catalog.ts';
 import { PROVIDERS as PROVIDER_IDS, type ProviderId } from '../../../adapters/types.ts';
 import { DEFAULT_TRUST, type TrustSettings } from '../trust.ts';
 
@@ -142,6 +143,8 @@ const envSchema = z.object({
 	RUNPOD_API_URL: httpUrl('https://api.runpod.io'),
 	LAMBDA_API_URL: httpUrl('https://cloud.lambda.ai'),
 	LAMBDA_API_KEY: secret,
+	// Unset: SkyPilot's newest catalog version, then the one before it should that answer 404.
+	LAMBDA_CATALOG_URL: httpUrl(DEFAULT_CATALOG_URLS[0]!),
 	RUNPOD_API_KEY: secret,
 	ARCHIVE_IMPORT: bool(true),
 	ALERT_ALLOW_PRIVATE: bool(false),
@@ -176,6 +179,8 @@ export type Config = {
 	providers: ProviderId[];
 	apiUrls: Record<ProviderId, string>;
 	lambdaApiKey: string | undefined;
+	/** Lambda's keyless source, tried in order on 404 (LAMBDA_CATALOG_URL: exactly that one, a pin) */
+	lambdaCatalogUrls: string[];
 	runpodApiKey: string | undefined;
 	archiveImport: boolean;
 	alertAllowPrivate: boolean;
@@ -213,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		providers: e.PROVIDERS,
 		apiUrls: { vastai: e.VASTAI_API_URL, runpod: e.RUNPOD_API_URL, lambda: e.LAMBDA_API_URL },
 		lambdaApiKey: e.LAMBDA_API_KEY,
+		lambdaCatalogUrls: env.LAMBDA_CATALOG_URL?.trim() ? [e.LAMBDA_CATALOG_URL] : [...DEFAULT_CATALOG_URLS],
 		runpodApiKey: e.RUNPOD_API_KEY,
 		archiveImport: e.ARCHIVE_IMPORT,
 		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE,
@@ -248,7 +254,16 @@ export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string;
 	{ name: 'VASTAI_API_URL', default: 'https://console.vast.ai', meaning: 'vast.ai API base URL' },
 	{ name: 'RUNPOD_API_URL', default: 'https://api.runpod.io', meaning: 'RunPod API base URL' },
 	{ name: 'LAMBDA_API_URL', default: 'https://cloud.lambda.ai', meaning: 'Lambda API base URL' },
-	{ name: 'LAMBDA_API_KEY', default: '(unset)', meaning: 'Lambda API key; without it Lambda is disabled' },
+	{
+		name: 'LAMBDA_API_KEY',
+		default: '(unset)',
+		meaning: "Lambda API key; without it Lambda's list prices come from SkyPilot's catalog"
+	},
+	{
+		name: 'LAMBDA_CATALOG_URL',
+		default: 'SkyPilot catalog v9, then v8',
+		meaning: "URL of SkyPilot's Lambda vms.csv, polled without LAMBDA_API_KEY; set it to pin one version"
+	},
 	{ name: 'RUNPOD_API_KEY', default: '(unset)', meaning: 'optional RunPod API key' },
 	{
 		name: 'ARCHIVE_IMPORT',

@@ -24,7 +24,8 @@ const COLUMNS = [
 	'inetUpMbps',
 	'trusted',
 	'flags',
-	'trustReason'
+	'trustReason',
+	'source'
 ] as const;
 
 function cell(value: unknown): string {
@@ -38,6 +39,9 @@ function cell(value: unknown): string {
 
 export function offersToCsv(offers: Record<string, unknown>[]): string {
 	const lines = [COLUMNS.join(',')];
-	for (const o of offers) lines.push(COLUMNS.map((c) => cell(o[c])).join(','));
+	for (const o of offers) {
+		// Unknown stock (SkyPilot's catalog) says so, never an empty cell read as "no".
+		lines.push(COLUMNS.map((c) => (c === 'available' && o[c] === null ? 'unknown' : cell(o[c]))).join(','));
+	}
 	return lines.join('\r\n') + '\r\n';
 }

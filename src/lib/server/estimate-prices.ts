@@ -48,7 +48,8 @@ export async function readCurrentOffers(db: Db, scope: ProviderScope, gpu?: stri
 			o.id, o.provider, o.gpu, o.gpu_name, o.gpu_count, o.pricing, o.cloud, o.region,
 			o.price_per_hour_usd, o.price_per_gpu_hour_usd, o.observed_at, o.offer_ref
 		from ${currentOffers(scope, { trusted: true })} o
-		where o.available and o.price_per_hour_usd > 0 and o.gpu_count > 0
+		-- unknown stock (null: a list price from SkyPilot's catalog) counts as a trusted list price
+		where o.available is not false and o.price_per_hour_usd > 0 and o.gpu_count > 0
 			${gpu === undefined ? sql`` : sql`and o.gpu = ${gpu}`}
 		order by o.gpu, o.provider, o.pricing, o.gpu_count, o.price_per_hour_usd, o.id`
 	);

@@ -9,6 +9,7 @@ import {
 	PROVIDERS,
 	type Cloud,
 	type NormalizedOffer,
+	type OfferSource,
 	type Pricing,
 	type ProviderId
 } from '../../../adapters/types.ts';
@@ -32,7 +33,7 @@ function whereOf(f: OfferFilters): SQL {
 	if (f.cloud) parts.push(sql`cloud = ${f.cloud}`);
 	if (f.provider) parts.push(sql`provider = ${f.provider}`);
 	if (f.region) parts.push(sql`region = ${f.region}`);
-	// available=true narrows to rentable offers; unset (or false) lists every offer of the snapshots.
+	// available=true narrows to rentable offers (unknown stock, null, is left out); unset lists every offer.
 	if (f.available === true) parts.push(sql`available`);
 	return sql.join(parts, sql` and `);
 }
@@ -60,7 +61,7 @@ type RawOffer = {
 	region: string;
 	price_per_hour_usd: number;
 	price_per_gpu_hour_usd: number;
-	available: boolean;
+	available: boolean | null;
 	observed_at: string;
 	offer_ref: string | null;
 	reliability: number | null;
@@ -74,6 +75,7 @@ type RawOffer = {
 	flags: TrustFlag[] | string;
 	trusted: boolean;
 	flag_details: FlagDetail[] | string | null;
+	source: OfferSource;
 	matched: number;
 	untrusted_n: number;
 };
@@ -119,7 +121,7 @@ export async function listOffers(
 		      select id, provider, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, price_per_hour_usd,
 		             price_per_gpu_hour_usd, available, ${isoOf('observed_at')} as observed_at, offer_ref,
 		             reliability, verified, vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra,
-		             flags, trusted, flag_details,
+		             flags, trusted, flag_details, source,
 		             (count(*) over ())::int as matched,
 		             (count(*) filter (where not trusted) over ())::int as untrusted_n
 		      from ${currentOffers(opts.scope)} o where ${whereOf(filters)}
@@ -169,7 +171,8 @@ export async function listOffers(
 			inetDownMbps: r.inet_down_mbps === null ? null : Number(r.inet_down_mbps),
 			inetUpMbps: r.inet_up_mbps === null ? null : Number(r.inet_up_mbps),
 			extra: typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, unknown>) : r.extra,
-			...trustOf(r)
+			...trustOf(r),
+			source: r.source
 		}))
 	};
 }

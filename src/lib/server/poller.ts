@@ -13,7 +13,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { ADAPTERS, apiKeyFor, disabledReason } from '../../../adapters/index.ts';
+import { ADAPTERS, apiKeyFor, disabledReason, pollingAdapter } from '../../../adapters/index.ts';
 import {
 	PayloadShapeError,
 	ProviderError,
@@ -21,7 +21,7 @@ import {
 	stripUrlQueries
 } from '../../../adapters/errors.ts';
 import { createHttpClient, type HttpPolicy } from '../../../adapters/http.ts';
-import type { ParseResult, ProviderId } from '../../../adapters/types.ts';
+import type { OfferSource, ParseResult, ProviderId } from '../../../adapters/types.ts';
 import type { App, StartHook } from './app.ts';
 import type { Config } from './config.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';
@@ -34,7 +34,7 @@ export type ProviderPollStatus = 'ok' | 'failed' | 'disabled';
 export interface ProviderPollResult {
 	provider: ProviderId;
 	status: ProviderPollStatus;
-	/** why it was not polled (status disabled), e.g. "needs LAMBDA_API_KEY" */
+	/** why it was not polled (status disabled), e.g. "switched off (not in PROVIDERS)" */
 	disabledReason?: string;
 	/** what went wrong (status failed); never contains an API key */
 	error?: string;
@@ -49,6 +49,8 @@ export interface ProviderPollResult {
 	offersSeen: number;
 	offersStored: number;
 	availableStored: number;
+	/** where the prices came from (Lambda without a key: `skypilot-catalog`, stock unknown) */
+	source?: OfferSource;
 	skipped: number;
 	skippedReasons: Record<string, number>;
 	unmapped: Record<string, number>;
@@ -182,12 +184,16 @@ async function pollProvider(
 	options: PollOptions,
 	now: () => Date
 ): Promise<ProviderPollResult> {
-	const adapter = ADAPTERS[id];
 	const settings = {
 		enabledProviders: config.providers,
 		lambdaApiKey: config.lambdaApiKey,
 		runpodApiKey: config.runpodApiKey
 	};
+	// Lambda without a key: SkyPilot's public catalog (adapters/lambda-catalog.ts) instead of the API.
+	const adapter = pollingAdapter(id, settings);
+	const source = adapter.source ?? 'api';
+	const [baseUrl, ...fallbackUrls] =
+		source === 'skypilot-catalog' ? config.lambdaCatalogUrls : [config.apiUrls[id]];
 	const started = now();
 	const t0 = performance.now();
 	const result: ProviderPollResult = {
@@ -234,7 +240,8 @@ async function pollProvider(
 			secrets
 		});
 		const fetched = await adapter.fetch({
-			baseUrl: config.apiUrls[id],
+			baseUrl: baseUrl!,
+			fallbackUrls,
 			apiKey: apiKeyFor(id, settings),
 			http
 		});
@@ -264,15 +271,21 @@ async function pollProvider(
 			);
 		}
 		options.log?.(`[poll] ${id}: storing ${parsed.offers.length} offers (poll run ${pollRunId})`);
-		const stored = await storeSnapshot(db, id, pollRunId, observedAt, parsed.offers, {
-			settings: config.trust,
-			scope: enabledProviders(config)
-		});
+		const stored = await storeSnapshot(
+			db,
+			id,
+			pollRunId,
+			observedAt,
+			parsed.offers,
+			{ settings: config.trust, scope: enabledProviders(config) },
+			source
+		);
 		result.status = 'ok';
 		result.snapshotId = stored.snapshotId;
 		result.observedAt = observedAt.toISOString();
 		result.offersStored = stored.offers;
 		result.availableStored = stored.available;
+		result.source = source;
 	} catch (err) {
 		result.status = 'failed';
 		result.errorKind = err instanceof ProviderError ? err.kind : 'internal';

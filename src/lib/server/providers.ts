@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ADAPTERS, disabledReason } from '../../../adapters/index.ts';
-import { PROVIDERS, type ProviderId } from '../../../adapters/types.ts';
+import { PROVIDERS, type OfferSource, type ProviderId } from '../../../adapters/types.ts';
 import type { Config } from './config.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentSnapshotIds } from './snapshots.ts';
@@ -47,7 +47,15 @@ export interface Freshness {
 	stale: boolean;
 	/** the newest finished poll of this provider failed */
 	lastPollFailed: boolean;
+	/** where the current snapshot's prices came from; null without a snapshot */
+	source: OfferSource | null;
+	/** said wherever these prices are shown: SkyPilot's catalog knows list prices, not stock */
+	sourceNote: string | null;
 }
+
+/** Lambda without a key (issue 12): the words every page and provider health use. */
+export const SKYPILOT_CATALOG_NOTE =
+	"list prices from SkyPilot's public catalog, stock unknown — set LAMBDA_API_KEY for live availability";
 
 export interface ProviderRun {
 	status: string;
@@ -138,10 +146,11 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 		poll_run_id: number | null;
 		flag_counts: Record<string, number> | string | null;
 		untrusted_count: number | null;
+		source: OfferSource;
 	}>(
 		db,
 		sql`select s.provider, s.id, ${isoOf('s.observed_at')} as observed_at, s.offer_count, s.available_count,
-		           s.poll_run_id, s.flag_counts, s.untrusted_count
+		           s.poll_run_id, s.flag_counts, s.untrusted_count, s.source
 		    from snapshots s where s.id in (${currentSnapshotIds(PROVIDERS)})`
 	);
 	const lastRuns = await rows<RunRow>(
@@ -210,6 +219,8 @@ export async function getProviderHealth(db: Db, config: Config, now = new Date()
 			ageSeconds: ageMs === null ? null : Math.round(ageMs / 1000),
 			stale,
 			lastPollFailed,
+			source: s?.source ?? null,
+			sourceNote: s?.source === 'skypilot-catalog' ? SKYPILOT_CATALOG_NOTE : null,
 			offers: Number(s?.offer_count ?? 0),
 			availableOffers: Number(s?.available_count ?? 0),
 			untrustedOffers: Number(s?.untrusted_count ?? 0),
@@ -231,6 +242,8 @@ export async function getFreshness(db: Db, config: Config, now = new Date()): Pr
 		observedAt: h.observedAt,
 		ageSeconds: h.ageSeconds,
 		stale: h.stale,
-		lastPollFailed: h.lastPollFailed
+		lastPollFailed: h.lastPollFailed,
+		source: h.source,
+		sourceNote: h.sourceNote
 	}));
 }

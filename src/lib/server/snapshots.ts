@@ -4,7 +4,7 @@
  * history points — all in one transaction, so readers see the old snapshot or the new one, never a mix.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { NormalizedOffer, Pricing, ProviderId } from '../../../adapters/types.ts';
+import type { NormalizedOffer, OfferSource, Pricing, ProviderId } from '../../../adapters/types.ts';
 import {
 	assessOffer,
 	countFlags,
@@ -101,11 +101,13 @@ export async function storeSnapshot(
 	pollRunId: number | null,
 	observedAt: Date,
 	offers: NormalizedOffer[],
-	trust: TrustContext
+	trust: TrustContext,
+	source: OfferSource = 'api'
 ): Promise<StoredSnapshot> {
 	// Partitions for this month must exist before the time-series inserts (partitions.ts).
 	await ensurePartitions(db, observedAt, observedAt);
-	const available = offers.filter((o) => o.available).length;
+	// Unknown stock (available null) is not counted as available.
+	const available = offers.filter((o) => o.available === true).length;
 	const at = observedAt.toISOString();
 	const assessed = await assessSnapshot(db, provider, offers, trust);
 	const counts = countFlags(assessed);
@@ -118,13 +120,13 @@ export async function storeSnapshot(
 		const [snap] = await rows<{ id: number | string }>(
 			tx,
 			sql`insert into snapshots (provider, poll_run_id, observed_at, offer_count, available_count,
-			                           flag_counts, untrusted_count)
+			                           flag_counts, untrusted_count, source)
 			    values (${provider}, ${pollRunId}, ${at}::timestamptz, ${offers.length}, ${available},
-			            ${JSON.stringify(counts.flags)}::jsonb, ${counts.untrusted})
+			            ${JSON.stringify(counts.flags)}::jsonb, ${counts.untrusted}, ${source})
 			    returning id`
 		);
 		const snapshotId = Number(snap!.id);
-		const inserting = tx.execute(insertOffersSql(snapshotId, provider, at, offers, assessed));
+		const inserting = tx.execute(insertOffersSql(snapshotId, provider, at, offers, assessed, source));
 		// postgres.js sends a query at its first then(), a microtask away: yield once so the insert is on
 		// its way, and the aggregation below runs while a Postgres server inserts (PGlite, in this thread,
 		// simply runs one after the other).
@@ -279,7 +281,8 @@ export function insertOffersSql(
 	at: string,
 	offers: NormalizedOffer[],
 	/** each offer's trust flags (same order); absent: stored as trusted without flags */
-	assessed?: TrustAssessment[]
+	assessed?: TrustAssessment[],
+	source: OfferSource = 'api'
 ): SQL {
 	const col = (f: (o: NormalizedOffer) => string | number | boolean | null | undefined) =>
 		textArray(offers, f);
@@ -297,11 +300,12 @@ export function insertOffersSql(
 		insert into offers
 		  (snapshot_id, provider, observed_at, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region,
 		   price_per_hour_usd, price_per_gpu_hour_usd, available, offer_ref, reliability, verified,
-		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra, flags, trusted, flag_details)
+		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra, flags, trusted, flag_details, source)
 		select ${snapshotId}, ${provider}, ${at}::timestamptz, u.gpu, u.gpu_name, u.gpu_count::smallint,
 		       u.vram_gb::real, u.pricing, u.cloud, u.region, u.pph::float8, u.ppgh::float8, u.available::bool,
 		       u.offer_ref, u.reliability::real, u.verified::bool, u.vcpus::real, u.ram_gb::real, u.disk_gb::real,
-		       u.down::real, u.up::real, u.extra::jsonb, u.flags::text[], u.trusted::bool, u.flag_details::jsonb
+		       u.down::real, u.up::real, u.extra::jsonb, u.flags::text[], u.trusted::bool, u.flag_details::jsonb,
+		       coalesce(u.source, ${source})
 		from unnest(
 		  ${col((o) => o.gpu)}::text[],
 		  ${col((o) => o.gpuName)}::text[],
@@ -324,7 +328,8 @@ export function insertOffersSql(
 		  ${col((o) => (o.extra ? JSON.stringify(o.extra) : null))}::text[],
 		  ${flagsCol}::text[],
 		  ${trustedCol}::text[],
-		  ${detailsCol}::text[]
+		  ${detailsCol}::text[],
+		  ${col((o) => o.source)}::text[]
 		) as u(gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, pph, ppgh, available, offer_ref,
-		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra, flags, trusted, flag_details)`;
+		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra, flags, trusted, flag_details, source)`;
 }

@@ -69,7 +69,9 @@ export const snapshots = pgTable(
 		availableCount: integer('available_count').notNull(),
 		/** trust flag → how many of this snapshot's offers it caught (src/lib/trust.ts) */
 		flagCounts: jsonb('flag_counts').$type<Record<string, number>>().notNull().default({}),
-		untrustedCount: integer('untrusted_count').notNull().default(0)
+		untrustedCount: integer('untrusted_count').notNull().default(0),
+		/** api | skypilot-catalog (Lambda without a key: list prices, stock unknown) */
+		source: text('source').notNull().default('api')
 	},
 	(t) => [
 		index('snapshots_provider_observed_idx').on(t.provider, t.observedAt),
@@ -96,7 +98,8 @@ export const offers = pgTable(
 		region: text('region').notNull(),
 		pricePerHourUsd: doublePrecision('price_per_hour_usd').notNull(),
 		pricePerGpuHourUsd: doublePrecision('price_per_gpu_hour_usd').notNull(),
-		available: boolean('available').notNull(),
+		/** null: stock unknown (a list price from SkyPilot's catalog), never shown as yes or sold out */
+		available: boolean('available'),
 		observedAt: tstz('observed_at').notNull(),
 		/** the provider's own id of the offer or instance type (ephemeral for vast.ai) */
 		offerRef: text('offer_ref'),
@@ -116,7 +119,9 @@ export const offers = pgTable(
 		/** false when a non-informational flag fired: no price is ever taken from this offer */
 		trusted: boolean('trusted').notNull().default(true),
 		/** per flag: the rule, the value, the threshold (and the market median) — the API's flagDetails */
-		flagDetails: jsonb('flag_details').$type<import('../../trust.ts').FlagDetail[]>()
+		flagDetails: jsonb('flag_details').$type<import('../../trust.ts').FlagDetail[]>(),
+		/** api | skypilot-catalog */
+		source: text('source').notNull().default('api')
 	},
 	(t) => [
 		index('offers_snapshot_idx').on(t.snapshotId),

@@ -40,6 +40,21 @@ export const GET: RequestHandler = async ({ url }) => {
 			}
 		});
 	}
+	// available=true leaves offers of unknown stock out (Lambda from SkyPilot's catalog): say so.
+	const notes =
+		filters.available === true
+			? freshness
+					.filter((f) => f.sourceNote && enabledProviders(config).includes(f.provider))
+					.map((f) => `${f.label} left out by available=true: ${f.sourceNote}`)
+			: [];
 	// untrusted: how many of the offers matching the filters no price is taken from (whatever `trusted` kept)
-	return json({ asOf, total: list.total, untrusted: list.untrusted, limit, offers, snapshots: freshness });
+	return json({
+		asOf,
+		total: list.total,
+		untrusted: list.untrusted,
+		limit,
+		offers,
+		snapshots: freshness,
+		notes
+	});
 };

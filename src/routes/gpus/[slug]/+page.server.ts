@@ -76,7 +76,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			disabledReason: h.disabledReason,
 			observedAt: h.observedAt,
 			stale: h.stale,
-			lastPollFailed: h.lastPollFailed
+			lastPollFailed: h.lastPollFailed,
+			sourceNote: h.sourceNote
 		}))
 	};
 };
