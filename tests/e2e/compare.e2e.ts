@@ -137,6 +137,10 @@ test('starts without LAMBDA_API_KEY and shows Lambda’s list prices as "stock u
 	expect(only.notes).toEqual([`Lambda left out by available=true: ${note}`]);
 	const csv = await (await page.request.get('/api/offers?provider=lambda&limit=1&format=csv')).text();
 	expect(csv.split('\r\n')[1]).toMatch(/,unknown,.*,skypilot-catalog$/);
+	// The estimator prices a job at them, labelled as list prices.
+	await page.goto('/estimate?model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=h100-sxm');
+	const costRow = page.getByTestId('cost-table').locator('tr', { hasText: 'Lambda' });
+	await expect(costRow.first()).toContainText('list price');
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers' }).click();
 	const lambda = page.locator('section[data-provider="lambda"]');
 	await expect(lambda).toContainText(note);
