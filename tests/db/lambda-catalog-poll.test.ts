@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
 import { listOffers } from '../../src/lib/server/offers.ts';
-import { readCurrentOffers } from '../../src/lib/server/estimate-prices.ts';
+import { readCurrentOffers, readCurrentSnapshots } from '../../src/lib/server/estimate-prices.ts';
 import { pollOnce } from '../../src/lib/server/poller.ts';
 import { getFreshness, getProviderHealth, SKYPILOT_CATALOG_NOTE } from '../../src/lib/server/providers.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
@@ -83,6 +83,9 @@ describe.each(ENGINES)('Lambda from SkyPilot’s catalog on %s', (engine) => {
 		// The estimator counts them as list prices.
 		const est = await readCurrentOffers(database.db, ['lambda'], 'h100-sxm');
 		expect(est.some((o) => o.provider === 'lambda')).toBe(true);
+		expect(await readCurrentSnapshots(database.db, ['lambda'])).toMatchObject([
+			{ provider: 'lambda', source: 'skypilot-catalog', availableCount: 0 }
+		]);
 		const health = (await getProviderHealth(database.db, config)).find((h) => h.provider === 'lambda')!;
 		expect(health).toMatchObject({
 			enabled: true,

@@ -124,6 +124,23 @@ test('starts without LAMBDA_API_KEY and shows Lambda’s list prices as "stock u
 		await expect(rows.nth(i)).toContainText('stock unknown');
 		await expect(rows.nth(i)).not.toContainText('sold out');
 	}
+	// The API and its CSV: unknown, never true/false; available=true leaves them out and says so.
+	const api = (await (await page.request.get('/api/offers?provider=lambda&limit=1')).json()) as {
+		offers: { available: unknown; source: string }[];
+	};
+	expect(api.offers[0]).toMatchObject({ available: null, source: 'skypilot-catalog' });
+	const only = (await (await page.request.get('/api/offers?provider=lambda&available=true')).json()) as {
+		total: number;
+		notes: string[];
+	};
+	expect(only.total).toBe(0);
+	expect(only.notes).toEqual([`Lambda left out by available=true: ${note}`]);
+	const csv = await (await page.request.get('/api/offers?provider=lambda&limit=1&format=csv')).text();
+	expect(csv.split('\r\n')[1]).toMatch(/,unknown,.*,skypilot-catalog$/);
+	// The estimator prices a job at them, labelled as list prices.
+	await page.goto('/estimate?model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=h100-sxm');
+	const costRow = page.getByTestId('cost-table').locator('tr', { hasText: 'Lambda' });
+	await expect(costRow.first()).toContainText('list price');
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers' }).click();
 	const lambda = page.locator('section[data-provider="lambda"]');
 	await expect(lambda).toContainText(note);

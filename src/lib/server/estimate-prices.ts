@@ -73,19 +73,27 @@ export interface ProviderSnapshot {
 	provider: string;
 	observedAt: string;
 	availableCount: number;
+	/** `skypilot-catalog`: list prices of unknown stock (Lambda without a key), labelled on the cost rows */
+	source: string;
 }
 
 /** The current snapshot of each provider in scope (for "prices as of …" and the no-offers message). */
 export async function readCurrentSnapshots(db: Db, scope: ProviderScope): Promise<ProviderSnapshot[]> {
-	const result = await rows<{ provider: string; observed_at: Date | string; available_count: number }>(
+	const result = await rows<{
+		provider: string;
+		observed_at: Date | string;
+		available_count: number;
+		source: string;
+	}>(
 		db,
-		sql`select provider, observed_at, available_count from snapshots
+		sql`select provider, observed_at, available_count, source from snapshots
 		    where id in (${currentSnapshotIds(scope)}) order by provider`
 	);
 	return result.map((r) => ({
 		provider: r.provider,
 		observedAt: iso(r.observed_at),
-		availableCount: Number(r.available_count)
+		availableCount: Number(r.available_count),
+		source: r.source
 	}));
 }
 
