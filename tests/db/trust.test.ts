@@ -221,7 +221,7 @@ describe.each(ENGINES)('trust across surfaces on %s', (engine) => {
 		});
 		// Trends (day points rolled up from the poll points) start from the same trusted cheapest.
 		await rollupHistory(t.db, new Date(NOW.getTime() - 86_400_000), new Date(NOW.getTime() + 3_600_000));
-		const trends = await loadTrends(t.db);
+		const trends = await loadTrends(t.db, PROVIDERS);
 		const live = trends.live.rows.filter((r) => r.gpu === GPU && r.pricing === 'on_demand');
 		expect(live.length).toBeGreaterThan(0);
 		expect(Math.min(...live.map((r) => r.cheapestUsd))).toBe(EXPECTED);
@@ -323,6 +323,10 @@ describe.each(ENGINES)('PROVIDERS narrowed on %s', (engine) => {
 			// A watch on a GPU Lambda offered, at any price: nothing to fire on.
 			expect(await fires(t.db, 1000, SCOPE, g).then((f) => f?.provider)).not.toBe('lambda');
 		}
+		// Trends: Lambda's live series (rolled up from its poll points) are left out with it.
+		await rollupHistory(t.db, new Date(NOW.getTime() - 86_400_000), new Date(NOW.getTime() + 3_600_000));
+		expect((await loadTrends(t.db, PROVIDERS)).live.rows.some((r) => r.provider === 'lambda')).toBe(true);
+		expect((await loadTrends(t.db, SCOPE)).live.rows.filter((r) => r.provider === 'lambda')).toEqual([]);
 		// The same database with Lambda on still has it: the scope, not the data, decided.
 		expect((await readCurrentOffers(t.db, PROVIDERS)).some((o) => o.provider === 'lambda')).toBe(true);
 	});
