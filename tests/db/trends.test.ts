@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
+import { PROVIDERS } from '../../adapters/types.ts';
 import { loadTrends, type Trends } from '../../src/lib/server/trends.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 
@@ -79,7 +80,7 @@ describe.each(ENGINES)('trends on %s', (engine) => {
 				values (${p.gpu}, 'day', ${p.provider}, ${p.pricing}, ${p.cloud}, ${p.source}, ${new Date(p.t).toISOString()}::timestamptz,
 				        ${p.min}, ${p.median}, ${p.median + 1}, 3)`);
 		}
-		trends = await loadTrends(database.db);
+		trends = await loadTrends(database.db, PROVIDERS);
 	});
 	afterAll(async () => {
 		await database?.destroy();

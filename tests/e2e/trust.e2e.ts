@@ -82,6 +82,15 @@ test('the planted offer is stored, flagged and explained', async ({ request }) =
 		offers: { offerRef: string }[];
 	};
 	expect(trusted.offers.map((o) => o.offerRef)).not.toContain(String(PLANTED_ID));
+	// The CSV carries the trust columns; a bad filter value is a 400 naming it.
+	const csv = await (await request.get(`${server.url}/api/offers?gpu=rtx-4090&format=csv`)).text();
+	const [header, ...lines] = csv.trim().split('\r\n');
+	expect(header!.split(',').slice(-3)).toEqual(['trusted', 'flags', 'trustReason']);
+	const plantedLine = lines.find((l) => l.includes(`,${PLANTED_ID},`));
+	expect(plantedLine).toContain(',false,implausible-price;price-outlier,');
+	const bad = await request.get(`${server.url}/api/offers?trusted=maybe`);
+	expect(bad.status()).toBe(400);
+	expect(((await bad.json()) as { param: string }).param).toBe('trusted');
 	const health = await (await request.get(`${server.url}/providers`)).text();
 	expect(health).toContain('1 × implausible-price');
 });

@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { GPUS, gpuBySlug } from '../../../adapters/catalog.ts';
+import type { ProviderScope } from './current-offers.ts';
 import { rows, type Db } from './db/index.ts';
 
 const DAY_MS = 86_400_000;
@@ -112,7 +113,12 @@ function change(points: Point[], latest: Point, days: 7 | 30): Change | null {
 const GPU_ORDER = new Map(GPUS.map((g, i) => [g.slug, i]));
 const PROVIDER_ORDER: Record<string, number> = { vastai: 0, runpod: 1, lambda: 2 };
 
-export async function loadTrends(db: Db): Promise<Trends> {
+/**
+ * `scope`: the enabled providers. Their live series only (a switched-off provider's old live points price
+ * nothing); the archive is a record of the past and stays whole. Live points are of trusted offers only
+ * (snapshots.ts), so a trend's cheapest never comes from an untrusted offer.
+ */
+export async function loadTrends(db: Db, scope: ProviderScope): Promise<Trends> {
 	const data = await rows<{
 		gpu: string;
 		provider: string;
@@ -128,6 +134,7 @@ export async function loadTrends(db: Db): Promise<Trends> {
 		sql`with last as (
 		      select gpu, provider, pricing, cloud, source, max(t) as last_t
 		      from price_history where resolution = 'day'
+		        and (source = 'archive' or provider = any(${sql.param([...scope])}::text[]))
 		      group by gpu, provider, pricing, cloud, source
 		    )
 		    select p.gpu, p.provider, p.pricing, p.cloud, p.source, extract(epoch from p.t)::float8 * 1000 as t,
