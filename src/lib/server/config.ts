@@ -123,7 +123,23 @@ const envSchema = z.object({
 	LAMBDA_API_KEY: secret,
 	RUNPOD_API_KEY: secret,
 	ARCHIVE_IMPORT: bool(true),
-	ALERT_ALLOW_PRIVATE: bool(false)
+	ALERT_ALLOW_PRIVATE: bool(false),
+	ALERT_CREATE_LIMIT_PER_HOUR: int(20, 1, 100_000),
+	ADMIN_TOKEN: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v.trim() === '') return undefined;
+			// A short admin token could be guessed by trying: the manage tokens it outranks are 43 characters.
+			if (v.trim().length < 16) {
+				ctx.addIssue({
+					code: 'custom',
+					message: 'must be at least 16 characters (use a long random string)'
+				});
+				return z.NEVER;
+			}
+			return v.trim();
+		})
 });
 
 export type Config = {
@@ -142,6 +158,10 @@ export type Config = {
 	runpodApiKey: string | undefined;
 	archiveImport: boolean;
 	alertAllowPrivate: boolean;
+	/** watches one client address may create per hour (ALERT_CREATE_LIMIT_PER_HOUR) */
+	alertCreateLimitPerHour: number;
+	/** manages every watch with `Authorization: Bearer <ADMIN_TOKEN>`; unset: nobody can */
+	adminToken: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -176,7 +196,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		lambdaApiKey: e.LAMBDA_API_KEY,
 		runpodApiKey: e.RUNPOD_API_KEY,
 		archiveImport: e.ARCHIVE_IMPORT,
-		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE
+		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE,
+		alertCreateLimitPerHour: e.ALERT_CREATE_LIMIT_PER_HOUR,
+		adminToken: e.ADMIN_TOKEN
 	};
 }
 
@@ -213,5 +235,15 @@ export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string;
 		name: 'ALERT_ALLOW_PRIVATE',
 		default: '0',
 		meaning: 'allow alert webhooks to loopback/private addresses'
+	},
+	{
+		name: 'ALERT_CREATE_LIMIT_PER_HOUR',
+		default: '20',
+		meaning: 'alert watches one client address may create per hour (then 429)'
+	},
+	{
+		name: 'ADMIN_TOKEN',
+		default: '(unset)',
+		meaning: 'bearer token that can show, edit, pause and delete every alert watch'
 	}
 ];
