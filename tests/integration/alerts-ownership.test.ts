@@ -75,10 +75,10 @@ describe.each(ENGINES)('alert ownership over HTTP on %s', (engine) => {
 		const ip = client();
 		const res = await createApi(watchBody, ip);
 		expect(res.status).toBe(201);
-		const { watch, manageToken, manageUrl } = await res.json();
+		const { watch, manageToken, managePath } = await res.json();
 		expect(watch).toMatchObject({ webhookUrl: HOOK, webhook: 'https://hooks.slack.com/…', paused: false });
 		expect(manageToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-		expect(manageUrl).toBe(`${proxied.url}/alerts/manage/${manageToken}`);
+		expect(managePath).toBe(`/alerts/manage/${manageToken}`);
 		const other = (await (await createApi({ ...watchBody, gpu: 'any-a100' }, ip)).json()).manageToken;
 
 		// Everyone: the list and ?id= without the URL.
@@ -198,7 +198,7 @@ describe.each(ENGINES)('alert ownership over HTTP on %s', (engine) => {
 			for (const wrong of [token!.slice(0, 42), token!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))]) {
 				expect((await fetch(`${proxied.url}/alerts/manage/${wrong}`)).status).toBe(403);
 				const del = await post(`/alerts/manage/${wrong}?/delete`, new URLSearchParams());
-				expect(js ? (await del.json()).status : del.status).toBe(403);
+				expect(del.status).toBe(403);
 			}
 
 			// Pause, edit, then delete through the link.

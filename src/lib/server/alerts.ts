@@ -68,7 +68,10 @@ export const watchInputSchema = z.object({
 	webhookUrl: z.preprocess(
 		emptyToUndefined,
 		plainText(MAX_WEBHOOK_URL_LENGTH)
-			.refine((s) => checkWebhookUrlSyntax(s).ok, { message: 'must be an http:// or https:// URL' })
+			.superRefine((s, ctx) => {
+				const check = checkWebhookUrlSyntax(s);
+				if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
+			})
 			.optional()
 	),
 	label: z.preprocess(emptyToUndefined, plainText(80).optional())

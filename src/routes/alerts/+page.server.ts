@@ -38,7 +38,7 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 };
 
 export const actions: Actions = {
-	create: async ({ request, url, getClientAddress, setHeaders }) => {
+	create: async ({ request, getClientAddress, setHeaders }) => {
 		const form = await request.formData();
 		const values = watchValuesFromForm(form);
 		const parsed = watchInputSchema.safeParse(values);
@@ -59,7 +59,7 @@ export const actions: Actions = {
 			}
 			return {
 				created: res.watch.id,
-				manageUrl: `${url.origin}/alerts/manage/${res.manageToken}`
+				managePath: `/alerts/manage/${res.manageToken}`
 			};
 		} catch (err) {
 			if (err instanceof WatchError) return fail(400, { ...formError(err.field, err.message), values });

@@ -57,10 +57,10 @@ export const GET: RequestHandler = async ({ url, request }) => {
 };
 
 /**
- * POST /api/alerts with a JSON watch → 201 { watch, manageToken, manageUrl }. The token is shown only
+ * POST /api/alerts with a JSON watch → 201 { watch, manageToken, managePath }. The token is shown only
  * here: keep it. 429 with Retry-After past ALERT_CREATE_LIMIT_PER_HOUR creations of this client.
  */
-export const POST: RequestHandler = async ({ request, url, getClientAddress }) => {
+export const POST: RequestHandler = async ({ request, getClientAddress }) => {
 	const body = await readJsonBody(request);
 	if (!body.ok) return body.response;
 	const parsed = watchInputSchema.safeParse(body.value);
@@ -81,7 +81,8 @@ export const POST: RequestHandler = async ({ request, url, getClientAddress }) =
 			{
 				watch: fullWatch(res.watch),
 				manageToken: res.manageToken,
-				manageUrl: `${url.origin}/alerts/manage/${res.manageToken}`
+				// A path: the origin the server sees (behind a proxy, without ORIGIN) may not be the user's.
+				managePath: `/alerts/manage/${res.manageToken}`
 			},
 			{ status: 201, headers: NO_STORE }
 		);
