@@ -214,16 +214,21 @@ describe.each(ENGINES)('owned watches on %s', (engine) => {
 
 	it('says when the next check is, and that there is none when polling is off', async () => {
 		const now = new Date('2026-11-27T10:03:00Z');
-		await database.db.execute(
-			sql`insert into poll_slots (slot, claimed_at, instance) values (1, '2026-11-27T10:00:00Z', 'test')
-			    on conflict do nothing`
-		);
+		const run = (provider: string, finished: string | null) =>
+			database.db.execute(
+				sql`insert into poll_runs (cycle_id, provider, started_at, finished_at, status)
+				    values ('c', ${provider}, ${finished ?? '2026-11-27T10:02:00Z'}::timestamptz - interval '5 seconds',
+				            ${finished}::timestamptz, ${finished ? 'ok' : 'running'})`
+			);
+		await run('vastai', '2026-11-27T09:50:00Z');
+		await run('runpod', '2026-11-27T10:00:00Z');
+		await run('vastai', null); // still running: not a finished check
 		expect(await checkSchedule(database.db, 10, now)).toEqual({
 			intervalMinutes: 10,
 			lastCycleAt: '2026-11-27T10:00:00.000Z',
 			nextCheckAt: '2026-11-27T10:10:00.000Z'
 		});
 		expect((await checkSchedule(database.db, 0, now)).nextCheckAt).toBeNull();
-		await database.db.execute(sql`delete from poll_slots`);
+		await database.db.execute(sql`delete from poll_runs`);
 	});
 });

@@ -16,6 +16,7 @@ import {
 	type Watch,
 	type WatchInput
 } from './alerts.ts';
+import { PROVIDERS } from '../../../adapters/types.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentSnapshotIds } from './snapshots.ts';
 
@@ -134,7 +135,7 @@ export async function cheapestNowByWatch(db: Db): Promise<Map<number, CheapestNo
 export interface CheckSchedule {
 	/** POLL_INTERVAL_MINUTES; 0 = this server does not check on its own */
 	intervalMinutes: number;
-	/** the newest poll cycle this database knows of */
+	/** the newest finished provider poll this database knows of */
 	lastCycleAt: string | null;
 	/** when the next check is due (the start of the next interval: the poller aims there), or null */
 	nextCheckAt: string | null;
@@ -146,9 +147,19 @@ export async function checkSchedule(
 	intervalMinutes: number,
 	now = new Date()
 ): Promise<CheckSchedule> {
+	// The newest finished poll of any provider (the server's scheduler or `npm run poll`): one index
+	// probe per provider on poll_runs (provider, started_at) instead of a scan of a year of runs.
+	const newest = PROVIDERS.map(
+		(p) =>
+			sql`(select finished_at from poll_runs where provider = ${p} and finished_at is not null
+			     order by started_at desc limit 1)`
+	);
 	const [r] = await rows<{ ms: number | null }>(
 		db,
-		sql`select extract(epoch from max(claimed_at))::float8 * 1000 as ms from poll_slots`
+		sql`select extract(epoch from max(t))::float8 * 1000 as ms from (values ${sql.join(
+			newest.map((q) => sql`(${q})`),
+			sql`, `
+		)}) as v(t)`
 	);
 	const lastMs = r?.ms === null || r?.ms === undefined ? null : Number(r.ms);
 	const intervalMs = intervalMinutes * 60_000;

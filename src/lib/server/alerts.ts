@@ -43,7 +43,7 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 /** Input of a watch from the form or the JSON API. */
 export const watchInputSchema = z.object({
 	gpu: z
-		.string()
+		.string({ message: 'is required' })
 		.trim()
 		.max(60)
 		.refine((s) => gpuBySlug(s) !== undefined || familyBySlug(s) !== undefined, {
