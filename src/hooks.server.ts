@@ -73,7 +73,9 @@ async function resolveWithinBudget(
 	const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
 	if (first !== 'late') return first;
 	work.then((r) => r.body?.cancel().catch(() => {})).catch(() => {});
-	console.error(`[app] ${event.request.method} ${event.url.pathname} took over ${budgetMs} ms: answered 503`);
+	// A manage link's path is a credential (alerts): never in the log.
+	const path = event.url.pathname.replace(/^\/alerts\/manage\/.*/, '/alerts/manage/…');
+	console.error(`[app] ${event.request.method} ${path} took over ${budgetMs} ms: answered 503`);
 	const message = `The server took too long to answer (over ${Math.round(budgetMs / 100) / 10} s). Try again in a moment.`;
 	const headers = { 'Retry-After': '10', 'Cache-Control': 'no-store' };
 	if (event.url.pathname.startsWith('/api/')) {

@@ -85,14 +85,19 @@ test('/trends shows the archive movers and class index, dated', async ({ page })
 	await expect(page).toHaveURL(/\/gpus\/h100-sxm$/);
 });
 
-test('the alerts form creates and deletes a watch, and refuses a private webhook', async ({ page }) => {
+test('the alerts form creates a watch, refuses a private webhook, and its manage link deletes it', async ({
+	page
+}) => {
 	await page.goto('/alerts');
 	await page.locator('select[name=gpu]').selectOption('h200');
 	await page.locator('select[name=pricing]').selectOption('spot');
 	await page.getByLabel('Threshold, USD per GPU-hour').fill('1.23');
 	await page.getByLabel('Label (optional)').fill('cheap H200');
 	await page.getByRole('button', { name: 'Add watch' }).click();
-	await expect(page.getByRole('status')).toHaveText(/Watch #\d+ saved\./);
+	await expect(page.getByRole('status')).toContainText(/Watch #\d+ saved\./);
+	const manage = page.getByTestId('manage-link');
+	await expect(manage).toHaveText(/^http:\/\/[^/]+\/alerts\/manage\/[A-Za-z0-9_-]{43}$/);
+	const manageHref = (await manage.getAttribute('href'))!;
 	const row = page.getByRole('row', { name: /H200 SXM 141GB spot/ });
 	await expect(row).toContainText('cheap H200');
 	await expect(row).toContainText('$1.23');
@@ -101,11 +106,15 @@ test('the alerts form creates and deletes a watch, and refuses a private webhook
 	await page.getByLabel('Threshold, USD per GPU-hour').fill('2');
 	await page.getByLabel('Webhook URL (optional)').fill('http://127.0.0.1:9/hook');
 	await page.getByRole('button', { name: 'Add watch' }).click();
+	// In the user's words: no setting name the user could not change anyway.
 	await expect(page.getByRole('alert')).toContainText(
-		'webhookUrl: webhook URL points to a loopback or private address'
+		'The webhook URL points to a local or private network address'
 	);
+	await expect(page.getByRole('alert')).not.toContainText('ALERT_');
 
-	await row.getByRole('button', { name: /Delete watch/ }).click();
+	await page.goto(manageHref);
+	await page.getByRole('button', { name: /Delete watch/ }).click();
+	await expect(page).toHaveURL(/\/alerts\?deleted=\d+$/);
 	await expect(page.getByRole('status')).toHaveText(/Watch #\d+ deleted\./);
 	await expect(page.getByRole('row', { name: /H200 SXM 141GB spot/ })).toHaveCount(0);
 });

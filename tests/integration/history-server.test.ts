@@ -119,7 +119,7 @@ describe('history, trends and alerts over HTTP', () => {
 			provider: 'vastai'
 		});
 		expect(created.status).toBe(201);
-		const { watch } = await created.json();
+		const { watch, manageToken } = await created.json();
 		expect(watch).toMatchObject({
 			gpu: 'h100-sxm',
 			pricing: 'on_demand',
@@ -154,8 +154,10 @@ describe('history, trends and alerts over HTTP', () => {
 
 		const list = await (await get('/api/alerts')).json();
 		expect(list.watches.map((w: { id: number }) => w.id)).toContain(watch.id);
-		expect((await fetch(`${server.url}/api/alerts?id=${watch.id}`, { method: 'DELETE' })).status).toBe(204);
-		expect((await fetch(`${server.url}/api/alerts?id=${watch.id}`, { method: 'DELETE' })).status).toBe(404);
+		const owner = { method: 'DELETE', headers: { authorization: `Bearer ${manageToken}` } };
+		expect((await fetch(`${server.url}/api/alerts?id=${watch.id}`, { method: 'DELETE' })).status).toBe(401);
+		expect((await fetch(`${server.url}/api/alerts?id=${watch.id}`, owner)).status).toBe(204);
+		expect((await fetch(`${server.url}/api/alerts?id=${watch.id}`, owner)).status).toBe(404);
 		expect((await fetch(`${server.url}/api/alerts?id=abc`, { method: 'DELETE' })).status).toBe(400);
 	});
 
@@ -193,7 +195,7 @@ describe('history, trends and alerts over HTTP', () => {
 			body: new URLSearchParams({ gpu: 'h100-sxm', pricing: 'on_demand', thresholdUsd: 'cheap' })
 		});
 		expect(bad.status).toBe(400);
-		expect(await bad.text()).toContain('thresholdUsd: expected a price in USD per GPU-hour');
+		expect(await bad.text()).toContain('Threshold must be a price in USD per GPU-hour');
 		const feed = await get('/alerts/feed.xml');
 		expect(feed.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
 		expect(await feed.text()).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');

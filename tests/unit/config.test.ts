@@ -20,7 +20,9 @@ describe('configuration', () => {
 			},
 			lambdaApiKey: undefined,
 			archiveImport: true,
-			alertAllowPrivate: false
+			alertAllowPrivate: false,
+			alertCreateLimitPerHour: 20,
+			adminToken: undefined
 		});
 	});
 
@@ -72,6 +74,13 @@ describe('configuration', () => {
 
 	it('names every bad variable at once', () => {
 		expect(() => loadConfig({ PORT: 'x', PROVIDERS: 'nope' })).toThrow(/PORT[\s\S]*PROVIDERS/);
+	});
+
+	it('takes ADMIN_TOKEN only when long enough to resist guessing, and a creation limit', () => {
+		expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN: must be at least 16/);
+		expect(loadConfig({ ADMIN_TOKEN: '  0123456789abcdef0123  ' }).adminToken).toBe('0123456789abcdef0123');
+		expect(loadConfig({ ALERT_CREATE_LIMIT_PER_HOUR: '3' }).alertCreateLimitPerHour).toBe(3);
+		expect(() => loadConfig({ ALERT_CREATE_LIMIT_PER_HOUR: '0' })).toThrow(/ALERT_CREATE_LIMIT_PER_HOUR/);
 	});
 
 	it('documents every variable in the README table', () => {

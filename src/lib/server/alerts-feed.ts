@@ -1,5 +1,5 @@
 /** The Atom feed (RFC 4287) of alert firings, /alerts/feed.xml. */
-import { gpuBySlug } from '../../../adapters/catalog.ts';
+import { gpuOrFamilyName } from '../../../adapters/gpu-families.ts';
 import { PRICING_LABELS, providerLabel, usdExact } from '../history-format.ts';
 import { listFirings } from './alerts.ts';
 import type { Db } from './db/index.ts';
@@ -18,7 +18,7 @@ export async function atomFeed(db: Db, origin: string): Promise<string> {
 	const firings = await listFirings(db, FEED_ENTRIES);
 	const updated = firings[0]?.firedAt ?? new Date(0).toISOString();
 	const entries = firings.map((f) => {
-		const gpu = gpuBySlug(f.gpu)?.name ?? f.gpu;
+		const gpu = gpuOrFamilyName(f.gpu);
 		const title = `${gpu} ${PRICING_LABELS[f.pricing] ?? f.pricing} at ${usdExact(f.pricePerGpuHourUsd)}/GPU-h on ${providerLabel(f.provider)} (threshold ${usdExact(f.thresholdUsd)})`;
 		const where = f.region ? `, region ${f.region}` : '';
 		const summary = `${f.label ? f.label + ': ' : ''}the cheapest matching offer fell to ${usdExact(f.pricePerGpuHourUsd)} per GPU-hour at ${providerLabel(f.provider)}${where} — at or below the watch threshold of ${usdExact(f.thresholdUsd)}.`;

@@ -6,9 +6,10 @@
  * re-arms when that price is above the threshold again — no repeat every poll. When no offer matches
  * at all, the watch keeps its state (a gap in the data is neither a crossing nor a recovery).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { gpuBySlug } from '../../../adapters/catalog.ts';
+import { familyBySlug, GPU_FAMILIES, gpuOrFamilyName } from '../../../adapters/gpu-families.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
 import { plainText } from '../input.ts';
 import { rows, type Db } from './db/index.ts';
@@ -42,22 +43,35 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 /** Input of a watch from the form or the JSON API. */
 export const watchInputSchema = z.object({
 	gpu: z
-		.string()
+		.string({ message: 'is required' })
 		.trim()
 		.max(60)
-		.refine((s) => gpuBySlug(s) !== undefined, { message: 'unknown GPU' }),
-	pricing: z.enum(['on_demand', 'spot']),
+		.refine((s) => gpuBySlug(s) !== undefined || familyBySlug(s) !== undefined, {
+			message: 'is not a GPU this dashboard knows'
+		}),
+	pricing: z.enum(['on_demand', 'spot'], { message: 'must be on-demand or spot' }),
 	provider: z.preprocess(emptyToUndefined, z.enum(PROVIDERS).optional()),
 	region: z.preprocess(emptyToUndefined, plainText(40).optional()),
-	minGpuCount: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(MAX_GPU_COUNT).default(1)),
+	minGpuCount: z.preprocess(
+		emptyToUndefined,
+		z.coerce
+			.number({ message: `must be a whole number from 1 to ${MAX_GPU_COUNT}` })
+			.int(`must be a whole number from 1 to ${MAX_GPU_COUNT}`)
+			.min(1, `must be a whole number from 1 to ${MAX_GPU_COUNT}`)
+			.max(MAX_GPU_COUNT, `must be a whole number from 1 to ${MAX_GPU_COUNT}`)
+			.default(1)
+	),
 	thresholdUsd: z.coerce
-		.number({ message: 'expected a price in USD per GPU-hour' })
-		.positive()
-		.max(MAX_THRESHOLD_USD),
+		.number({ message: 'must be a price in USD per GPU-hour, such as 1.50' })
+		.positive('must be more than $0')
+		.max(MAX_THRESHOLD_USD, `must be at most $${MAX_THRESHOLD_USD}`),
 	webhookUrl: z.preprocess(
 		emptyToUndefined,
 		plainText(MAX_WEBHOOK_URL_LENGTH)
-			.refine((s) => checkWebhookUrlSyntax(s).ok, { message: 'must be an http:// or https:// URL' })
+			.superRefine((s, ctx) => {
+				const check = checkWebhookUrlSyntax(s);
+				if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
+			})
 			.optional()
 	),
 	label: z.preprocess(emptyToUndefined, plainText(80).optional())
@@ -78,6 +92,7 @@ export interface Watch {
 	armed: boolean;
 	lastPriceUsd: number | null;
 	lastEvaluatedAt: string | null;
+	paused: boolean;
 }
 
 export interface Firing {
@@ -121,11 +136,12 @@ type WatchRow = {
 	armed: boolean;
 	last_price_usd: number | null;
 	last_evaluated_at_ms: number | null;
+	paused: boolean;
 };
 
 const WATCH_COLUMNS = sql`id, gpu, pricing, provider, region, min_gpu_count, threshold_usd, webhook_url, label,
 	extract(epoch from created_at)::float8 * 1000 as created_at_ms, armed, last_price_usd,
-	extract(epoch from last_evaluated_at)::float8 * 1000 as last_evaluated_at_ms`;
+	extract(epoch from last_evaluated_at)::float8 * 1000 as last_evaluated_at_ms, paused`;
 
 function toWatch(r: WatchRow): Watch {
 	return {
@@ -142,28 +158,42 @@ function toWatch(r: WatchRow): Watch {
 		armed: Boolean(r.armed),
 		lastPriceUsd: r.last_price_usd === null ? null : Number(r.last_price_usd),
 		lastEvaluatedAt:
-			r.last_evaluated_at_ms === null ? null : new Date(Number(r.last_evaluated_at_ms)).toISOString()
+			r.last_evaluated_at_ms === null ? null : new Date(Number(r.last_evaluated_at_ms)).toISOString(),
+		paused: Boolean(r.paused)
 	};
 }
 
-/** Saves a watch. The webhook URL must be http(s) and (unless allowPrivate) reach only public addresses. */
+/** The webhook URL must be http(s) and (unless allowPrivate) reach only public addresses. */
+export async function checkWatchWebhook(input: Pick<WatchInput, 'webhookUrl'>, allowPrivate: boolean) {
+	if (input.webhookUrl) {
+		const check = await checkWebhookUrl(input.webhookUrl, allowPrivate);
+		if (!check.ok) throw new WatchError('webhookUrl', `The webhook URL ${check.reason}.`);
+	}
+}
+
+/** Saves a watch (checks its webhook first). */
 export async function createWatch(
 	db: Db,
 	input: WatchInput,
 	opts: { allowPrivate: boolean }
 ): Promise<Watch> {
-	if (input.webhookUrl) {
-		const check = await checkWebhookUrl(input.webhookUrl, opts.allowPrivate);
-		if (!check.ok) throw new WatchError('webhookUrl', `webhook URL ${check.reason}`);
-	}
+	await checkWatchWebhook(input, opts.allowPrivate);
+	return insertWatch(db, input, null);
+}
+
+/** Inserts a checked watch; `manageTokenHash` is alert-access.ts's hash of its manage token. */
+export async function insertWatch(db: Db, input: WatchInput, manageTokenHash: string | null): Promise<Watch> {
 	const count = await rows<{ n: number }>(db, sql`select count(*)::int as n from alert_watches`);
 	if (Number(count[0]?.n ?? 0) >= MAX_WATCHES)
-		throw new WatchError('gpu', `at most ${MAX_WATCHES} watches; delete some first`);
+		throw new WatchError(
+			'gpu',
+			`This dashboard holds at most ${MAX_WATCHES} watches; none can be added now.`
+		);
 	const r = await rows<WatchRow>(
 		db,
-		sql`insert into alert_watches (gpu, pricing, provider, region, min_gpu_count, threshold_usd, webhook_url, label)
+		sql`insert into alert_watches (gpu, pricing, provider, region, min_gpu_count, threshold_usd, webhook_url, label, manage_token_hash)
 		    values (${input.gpu}, ${input.pricing}, ${input.provider ?? null}, ${input.region ?? null}, ${input.minGpuCount},
-		            ${input.thresholdUsd}, ${input.webhookUrl ?? null}, ${input.label ?? null})
+		            ${input.thresholdUsd}, ${input.webhookUrl ?? null}, ${input.label ?? null}, ${manageTokenHash})
 		    returning ${WATCH_COLUMNS}`
 	);
 	return toWatch(r[0]!);
@@ -246,6 +276,23 @@ export interface EvaluateResult {
 	noOffer: number[];
 }
 
+/** "gpu>member" pairs of the families, for the SQL below (a family watch matches its variants). */
+const FAMILY_PAIRS = GPU_FAMILIES.flatMap((f) => f.members.map((m) => `${f.slug}>${m}`));
+
+/**
+ * The offers (alias o) a watch (alias w) looks at: its GPU or any variant of its family, its pricing and
+ * GPU count, provider and region when set, available ones only. One definition for the evaluation and
+ * the "cheapest now" shown beside each watch.
+ */
+export function watchOfferMatch(): SQL {
+	return sql`(o.gpu = w.gpu or (w.gpu || '>' || o.gpu) = any(${sql.param(FAMILY_PAIRS)}::text[]))
+		        and o.pricing = w.pricing and o.available
+		        and o.gpu_count >= w.min_gpu_count
+		        and (w.provider is null or o.provider = w.provider)
+		        and (w.region is null or lower(o.region) = lower(w.region)
+		             or lower(w.region) = any (regexp_split_to_array(lower(o.region), '\\s*,\\s*')))`;
+}
+
 /**
  * Evaluates every watch against the current offers (offers of each provider's newest snapshot,
  * available ones only), records firings, and delivers their webhooks (awaited, bounded retries).
@@ -273,14 +320,11 @@ export async function evaluateAlerts(db: Db, now: Date, opts: EvaluateOptions): 
 		             o.cloud as o_cloud, o.price_per_gpu_hour_usd as o_price, o.price_per_hour_usd as o_price_per_hour,
 		             o.offer_ref as o_offer_ref, extract(epoch from o.observed_at)::float8 * 1000 as o_observed_at_ms
 		      from ${currentOffers(opts.scope, { trusted: true })} o
-		      where o.gpu = w.gpu and o.pricing = w.pricing and o.available
-		        and o.gpu_count >= w.min_gpu_count
-		        and (w.provider is null or o.provider = w.provider)
-		        and (w.region is null or lower(o.region) = lower(w.region)
-		             or lower(w.region) = any (regexp_split_to_array(lower(o.region), '\\s*,\\s*')))
+		      where ${watchOfferMatch()}
 		      order by o.price_per_gpu_hour_usd asc, o.id asc
 		      limit 1
 		    ) b on true
+		    where not w.paused
 		    order by w.id`
 	);
 	const nowIso = now.toISOString();
@@ -370,7 +414,7 @@ export function webhookPayload(w: Watch, f: Firing) {
 			id: w.id,
 			label: w.label,
 			gpu: w.gpu,
-			gpuName: gpuBySlug(w.gpu)?.name ?? w.gpu,
+			gpuName: gpuOrFamilyName(w.gpu),
 			pricing: w.pricing,
 			provider: w.provider,
 			region: w.region,

@@ -163,6 +163,22 @@ const envSchema = z.object({
 			if (v === 'info' || v === 'untrusted') return v;
 			ctx.addIssue({ code: 'custom', message: `expected info or untrusted, got "${v}"` });
 			return z.NEVER;
+		}),
+	ALERT_CREATE_LIMIT_PER_HOUR: int(20, 1, 100_000),
+	ADMIN_TOKEN: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v.trim() === '') return undefined;
+			// A short admin token could be guessed by trying: the manage tokens it outranks are 43 characters.
+			if (v.trim().length < 16) {
+				ctx.addIssue({
+					code: 'custom',
+					message: 'must be at least 16 characters (use a long random string)'
+				});
+				return z.NEVER;
+			}
+			return v.trim();
 		})
 });
 
@@ -186,6 +202,10 @@ export type Config = {
 	alertAllowPrivate: boolean;
 	/** which offers a price may come from (TRUST_*) */
 	trust: TrustSettings;
+	/** watches one client address may create per hour (ALERT_CREATE_LIMIT_PER_HOUR) */
+	alertCreateLimitPerHour: number;
+	/** manages every watch with `Authorization: Bearer <ADMIN_TOKEN>`; unset: nobody can */
+	adminToken: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -228,7 +248,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			outlierMinOffers: e.TRUST_MEDIAN_OFFERS,
 			minReliability: e.TRUST_MIN_RELIABILITY,
 			unverified: e.TRUST_UNVERIFIED
-		}
+		},
+		alertCreateLimitPerHour: e.ALERT_CREATE_LIMIT_PER_HOUR,
+		adminToken: e.ADMIN_TOKEN
 	};
 }
 
@@ -299,5 +321,15 @@ export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string;
 		name: 'TRUST_UNVERIFIED',
 		default: 'info',
 		meaning: 'unverified vast.ai hosts: info (flag only) or untrusted'
+	},
+	{
+		name: 'ALERT_CREATE_LIMIT_PER_HOUR',
+		default: '20',
+		meaning: 'alert watches one client address may create per hour (then 429)'
+	},
+	{
+		name: 'ADMIN_TOKEN',
+		default: '(unset)',
+		meaning: 'bearer token that can show, edit, pause and delete every alert watch'
 	}
 ];

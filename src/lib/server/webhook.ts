@@ -82,6 +82,35 @@ export const MAX_WEBHOOK_URL_LENGTH = 2048;
 /** How long saving a watch waits for its webhook host to resolve (a resolver's own retry is 5 s). */
 export const WEBHOOK_DNS_TIMEOUT_MS = 5_000;
 
+/** "https://hooks.slack.com/…": scheme and host of a webhook URL, never its path, query or user info. */
+export function redactUrl(raw: string | null): string | null {
+	if (!raw) return null;
+	try {
+		const u = new URL(raw);
+		return `${u.protocol}//${u.host}/…`;
+	} catch {
+		return '(invalid URL)';
+	}
+}
+
+/** Replaces every secret part of `url` (the whole URL, path, query, user info) inside a message. */
+export function redactUrlIn(message: string, raw: string): string {
+	let out = message;
+	let u: URL | undefined;
+	try {
+		u = new URL(raw);
+	} catch {
+		/* not a URL: only the raw string is replaced */
+	}
+	const secrets = [raw, u?.href, u && u.pathname.length > 1 ? u.pathname + u.search : '', u?.search];
+	if (u?.username) secrets.push(u.username);
+	if (u?.password) secrets.push(u.password);
+	const shown = redactUrl(raw) ?? '';
+	for (const s of secrets.filter((x): x is string => !!x && x.length > 1).sort((a, b) => b.length - a.length))
+		out = out.split(s).join(s === raw || s === u?.href ? shown : '…');
+	return out;
+}
+
 /** Syntax only: http(s), a host, no credentials. */
 export function checkWebhookUrlSyntax(raw: string): UrlCheck {
 	if (raw.length > MAX_WEBHOOK_URL_LENGTH)
@@ -95,9 +124,17 @@ export function checkWebhookUrlSyntax(raw: string): UrlCheck {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:')
 		return { ok: false, reason: 'must be an http:// or https:// URL' };
 	if (!url.hostname) return { ok: false, reason: 'has no host' };
-	if (url.username || url.password) return { ok: false, reason: 'must not carry a user name or password' };
+	if (url.username || url.password)
+		return { ok: false, reason: 'must not contain a user name or password before the host' };
 	return { ok: true, url };
 }
+
+/**
+ * Said to users, who cannot change the setting: which setting lifts the rule is the operator's business
+ * (README, ALERT_ALLOW_PRIVATE), not something to print on a public form.
+ */
+const PRIVATE_REFUSED =
+	'points to a local or private network address; alerts can only be sent to public internet addresses';
 
 /** Syntax, then (unless private addresses are allowed) every address the host resolves to must be public. */
 export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promise<UrlCheck> {
@@ -105,9 +142,7 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
 	if (!syntax.ok || allowPrivate) return syntax;
 	const host = syntax.url.hostname.replace(/^\[|\]$/g, '');
 	if (isIP(host)) {
-		return isPrivateAddress(host)
-			? { ok: false, reason: 'points to a loopback or private address (set ALERT_ALLOW_PRIVATE=1 to allow)' }
-			: syntax;
+		return isPrivateAddress(host) ? { ok: false, reason: PRIVATE_REFUSED } : syntax;
 	}
 	let addresses: LookupAddress[];
 	let timer: ReturnType<typeof setTimeout> | undefined;
@@ -118,15 +153,12 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
 		});
 		addresses = await Promise.race([dnsLookupAsync(host, { all: true }), timeout]);
 	} catch {
-		return { ok: false, reason: `host ${host.slice(0, 100)} does not resolve` };
+		return { ok: false, reason: `has a host name (${host.slice(0, 100)}) that could not be found` };
 	} finally {
 		clearTimeout(timer);
 	}
 	if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
-		return {
-			ok: false,
-			reason: 'resolves to a loopback or private address (set ALERT_ALLOW_PRIVATE=1 to allow)'
-		};
+		return { ok: false, reason: PRIVATE_REFUSED };
 	}
 	return syntax;
 }
@@ -186,9 +218,11 @@ export async function deliverWebhook(
 	const syntax = checkWebhookUrlSyntax(rawUrl);
 	if (!syntax.ok) return { status: 'failed', attempts: 0, error: `webhook URL ${syntax.reason}` };
 	const host = syntax.url.hostname.replace(/^\[|\]$/g, '');
+	// Delivery records are shown on the public /alerts page: they name the host, never the URL.
+	const hostOnly = (message: string) => redactUrlIn(`${syntax.url.host}: ${message}`, rawUrl).slice(0, 300);
 	// An IP literal never goes through DNS, so the guarded lookup below would not see it.
 	if (!opts.allowPrivate && isIP(host) && isPrivateAddress(host)) {
-		return { status: 'failed', attempts: 0, error: 'webhook URL points to a private address' };
+		return { status: 'failed', attempts: 0, error: hostOnly('webhook URL points to a private address') };
 	}
 	const agent = new Agent({
 		connect: { lookup: guardedLookup(opts.allowPrivate), timeout: timeoutMs },
@@ -211,12 +245,12 @@ export async function deliverWebhook(
 				await res.body.dump();
 				if (res.statusCode >= 200 && res.statusCode < 300)
 					return { status: 'delivered', attempts: i, error: null };
-				error = `HTTP ${res.statusCode}`;
+				error = hostOnly(`HTTP ${res.statusCode}`);
 				retry = res.statusCode === 429 || res.statusCode >= 500;
 			} catch (err) {
 				const e = err as NodeJS.ErrnoException;
 				const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
-				error = `${code ? code + ': ' : ''}${e.message}`.slice(0, 300);
+				error = hostOnly(`${code ? code + ': ' : ''}${e.message}`);
 				retry = code !== 'EPRIVATEADDR';
 			}
 			if (!retry) return { status: 'failed', attempts: i, error };

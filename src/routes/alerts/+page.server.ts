@@ -1,60 +1,70 @@
 import { fail } from '@sveltejs/kit';
 import { GPUS } from '../../../adapters/catalog.ts';
+import { GPU_FAMILIES } from '../../../adapters/gpu-families.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
 import { getApp } from '$lib/server/app';
+import { enabledProviders } from '$lib/server/providers';
+import { publicWatch } from '$lib/server/alert-access';
 import {
-	createWatch,
-	deleteWatch,
-	listFirings,
-	listWatches,
-	watchIdSchema,
-	watchInputSchema,
-	WatchError
-} from '$lib/server/alerts';
+	checkSchedule,
+	cheapestNowByWatch,
+	createOwnedWatch,
+	formError,
+	limitMessage,
+	watchValuesFromForm
+} from '$lib/server/alert-manage';
+import { listFirings, listWatches, watchIdSchema, watchInputSchema, WatchError } from '$lib/server/alerts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	const { db } = getApp().database;
-	const [watches, firings] = await Promise.all([listWatches(db), listFirings(db, 50)]);
+export const load: PageServerLoad = async ({ url, setHeaders }) => {
+	const app = getApp();
+	const { db } = app.database;
+	const [watches, firings, cheapest, schedule] = await Promise.all([
+		listWatches(db),
+		listFirings(db, 50),
+		cheapestNowByWatch(db, enabledProviders(getApp().config)),
+		checkSchedule(db, app.config.pollIntervalMinutes)
+	]);
+	setHeaders({ 'Cache-Control': 'no-store' });
+	const deleted = watchIdSchema.safeParse(url.searchParams.get('deleted'));
 	return {
-		watches,
+		watches: watches.map((w) => ({ ...publicWatch(w), cheapestNow: cheapest.get(w.id) ?? null })),
 		firings,
+		schedule,
+		deleted: deleted.success ? deleted.data : null,
 		gpus: GPUS.map((g) => ({ slug: g.slug, name: g.name })),
+		families: GPU_FAMILIES.map((f) => ({ slug: f.slug, name: f.name, variants: f.members.length })),
 		providers: [...PROVIDERS]
 	};
 };
 
 export const actions: Actions = {
-	create: async ({ request }) => {
+	create: async ({ request, getClientAddress, setHeaders }) => {
 		const form = await request.formData();
-		// Only the watch's own fields travel back into the re-rendered form (a file upload becomes '').
-		const values = Object.fromEntries(
-			Object.keys(watchInputSchema.shape).flatMap((k) => {
-				const v = form.get(k);
-				return v === null ? [] : [[k, typeof v === 'string' ? v : '']];
-			})
-		);
+		const values = watchValuesFromForm(form);
 		const parsed = watchInputSchema.safeParse(values);
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0]!;
-			return fail(400, { field: String(issue.path[0] ?? ''), error: issue.message, values });
+			return fail(400, { ...formError(String(issue.path[0] ?? ''), issue.message), values });
 		}
 		const app = getApp();
 		try {
-			const watch = await createWatch(app.database.db, parsed.data, {
-				allowPrivate: app.config.alertAllowPrivate
+			const res = await createOwnedWatch(app.database.db, parsed.data, {
+				allowPrivate: app.config.alertAllowPrivate,
+				client: getClientAddress(),
+				limitPerHour: app.config.alertCreateLimitPerHour
 			});
-			return { created: watch.id };
+			if (!res.ok) {
+				setHeaders({ 'Retry-After': String(res.retryAfterSeconds) });
+				return fail(429, { field: '', error: limitMessage(res), values });
+			}
+			return {
+				created: res.watch.id,
+				managePath: `/alerts/manage/${res.manageToken}`
+			};
 		} catch (err) {
-			if (err instanceof WatchError) return fail(400, { field: err.field, error: err.message, values });
+			if (err instanceof WatchError) return fail(400, { ...formError(err.field, err.message), values });
 			throw err;
 		}
-	},
-	delete: async ({ request }) => {
-		const parsed = watchIdSchema.safeParse((await request.formData()).get('id'));
-		if (!parsed.success) return fail(400, { field: 'id', error: 'invalid watch id' });
-		const ok = await deleteWatch(getApp().database.db, parsed.data);
-		if (!ok) return fail(404, { field: 'id', error: 'no such watch' });
-		return { deleted: parsed.data };
 	}
 };

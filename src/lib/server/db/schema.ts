@@ -270,8 +270,32 @@ export const alertWatches = pgTable('alert_watches', {
 	/** true while the price is above the threshold (the next crossing below fires) */
 	armed: boolean('armed').notNull().default(true),
 	lastPriceUsd: doublePrecision('last_price_usd'),
-	lastEvaluatedAt: tstz('last_evaluated_at')
+	lastEvaluatedAt: tstz('last_evaluated_at'),
+	/**
+	 * SHA-256 (hex) of the watch's manage token: the token itself is shown once, to its creator. Null for
+	 * watches made before tokens existed (only ADMIN_TOKEN manages those).
+	 */
+	manageTokenHash: text('manage_token_hash').unique('alert_watches_manage_token_hash_key'),
+	/** a paused watch is not evaluated (no firing, no webhook) until resumed */
+	paused: boolean('paused').notNull().default(false)
 });
+
+/**
+ * One row per watch created, by client address, for the per-client creation limit
+ * (ALERT_CREATE_LIMIT_PER_HOUR). In the database, not in memory, so the limit holds across instances;
+ * rows older than an hour are deleted as new ones arrive. Deleting a watch does not delete its row.
+ */
+export const alertCreations = pgTable(
+	'alert_creations',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		clientAddress: text('client_address').notNull(),
+		createdAt: tstz('created_at')
+			.notNull()
+			.default(sql`now()`)
+	},
+	(t) => [index('alert_creations_client_time_idx').on(t.clientAddress, t.createdAt)]
+);
 
 /** A watch firing: recorded, shown on /alerts, in the Atom feed, and delivered to the webhook. */
 export const alertFirings = pgTable(
