@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { GPU_SLUGS, gpuBySlug } from '../../adapters/catalog.ts';
 import {
 	DEFAULTS,
+	DEFAULT_FRAMEWORK,
+	FRAMEWORKS,
 	LORA_TARGETS,
 	METHODS,
 	MODEL_IDS,
@@ -91,7 +93,9 @@ export const estimateRequestSchema = z
 			.default(DEFAULTS.epochs),
 		// extensions: the base-weight format and the data-parallel sharding (see README "Estimator")
 		precision: z.enum(PRECISIONS as [string, ...string[]]).optional(),
-		sharding: z.enum(SHARDINGS as [string, ...string[]]).default(DEFAULTS.sharding)
+		sharding: z.enum(SHARDINGS as [string, ...string[]]).default(DEFAULTS.sharding),
+		// the training stack whose memory profile applies (src/lib/estimator/frameworks.ts)
+		framework: z.enum(FRAMEWORKS as [string, ...string[]]).default(DEFAULT_FRAMEWORK)
 	})
 	.strict()
 	.superRefine((r, ctx) => {
@@ -124,7 +128,8 @@ export const REQUEST_FIELDS = [
 	'datasetTokens',
 	'epochs',
 	'precision',
-	'sharding'
+	'sharding',
+	'framework'
 ] as const;
 
 const NUMBER_FIELDS = new Set(['seqLen', 'microBatch', 'loraRank', 'gpuCount', 'datasetTokens', 'epochs']);
@@ -261,7 +266,8 @@ export function parseEstimateRequest(input: unknown): Parsed {
 			datasetTokens: r.datasetTokens,
 			epochs: r.epochs,
 			precision: (r.precision as EstimateSettings['precision']) ?? defaultPrecision(method),
-			sharding: r.sharding as EstimateSettings['sharding']
+			sharding: r.sharding as EstimateSettings['sharding'],
+			framework: r.framework as EstimateSettings['framework']
 		}
 	};
 }
@@ -275,7 +281,7 @@ export function parseEstimateQuery(params: URLSearchParams, lenient = false): Pa
 /** The canonical query string of a request: only fields that differ from the defaults, in a fixed order. */
 export function requestToQuery(r: Partial<Record<(typeof REQUEST_FIELDS)[number], unknown>>): string {
 	const q = new URLSearchParams();
-	const dflt = DEFAULTS as Record<string, unknown>;
+	const dflt = { ...DEFAULTS, framework: DEFAULT_FRAMEWORK } as Record<string, unknown>;
 	for (const key of REQUEST_FIELDS) {
 		const v = r[key];
 		if (v === undefined || v === null || v === '') continue;

@@ -233,7 +233,8 @@ describe('the answer', () => {
 		]);
 		expect(Object.keys(a.throughput)).toEqual(['tokensPerSecond']);
 		expect(Object.keys(a.time)).toEqual(['hours']);
-		expect(a.memory.weightsGb).toBeCloseTo(4.125, 3);
+		// NF4-DQ linears 3.601 GB + the 262 M non-quantized parameters in fp32 (hf-peft, the default) 1.049 GB
+		expect(a.memory.weightsGb).toBeCloseTo(4.65, 2);
 		expect(a.cost).toHaveLength(1);
 		expect(Object.keys(a.cost[0]!).sort()).toEqual([
 			'offer',

@@ -105,6 +105,7 @@ function settings(a: Architecture, g: GpuSpec, o: Partial<EstimateSettings>): Es
 // litgpt resource tables (§3 #9–#15): Alpaca, longest sample ≈1304 tokens, micro-batch 1, bf16-true,
 // LoRA r8 on q,v (litgpt keeps adapters in bf16), no activation checkpointing, A100-40GB.
 const LITGPT = {
+	framework: 'litgpt',
 	seqLen: 1304,
 	microBatch: 1,
 	gradientCheckpointing: false,
@@ -114,6 +115,7 @@ const LITGPT = {
 } as const;
 // torchtune README (§3 #1–#8): packed 2048 × bs2, activation checkpointing, chunked CE loss, bf16 LoRA r8.
 const TORCHTUNE = {
+	framework: 'torchtune',
 	seqLen: 2048,
 	microBatch: 2,
 	gradientCheckpointing: true,
@@ -123,8 +125,12 @@ const TORCHTUNE = {
 	chunkedLoss: true
 } as const;
 // QLoRA paper Fig. 6 (§3 #29–#30): NF4+DQ, r64 on all linear layers, bs1, seq 512, checkpointing; the
-// QLoRA repo casts adapters to bf16 and uses 32-bit (paged) AdamW states.
+// QLoRA repo casts adapters to bf16 and uses 32-bit (paged) AdamW states. It is an HF + PEFT script, but
+// after prepare_model_for_kbit_training it casts lm_head and embed_tokens back to bf16
+// (https://github.com/artidoro/qlora/blob/main/qlora.py, get_accelerate_model), hence nonQuantizedBytes 2.
 const QLORA_FIG6 = {
+	framework: 'hf-peft',
+	nonQuantizedBytes: 2,
 	method: 'qlora',
 	precision: 'nf4-dq',
 	loraRank: 64,
@@ -170,7 +176,13 @@ const TT_SRC = 'torchtune README "Memory and training speed"';
 export function claimedRows(): ClaimedRow[] {
 	const lit = (a: Architecture, o: Partial<EstimateSettings>) => settings(a, A100_40(), { ...LITGPT, ...o });
 	const inf = (a: Architecture, precision: EstimateSettings['precision']) =>
-		settings(a, A100_40(), { method: 'inference', precision, seqLen: 64, microBatch: 1 });
+		settings(a, A100_40(), {
+			framework: 'litgpt',
+			method: 'inference',
+			precision,
+			seqLen: 64,
+			microBatch: 1
+		});
 	const l31 = arch(LLAMA_31_8B, 'Llama-3.1-8B');
 	const rows: ClaimedRow[] = [
 		{
@@ -592,6 +604,7 @@ export function claimedRows(): ClaimedRow[] {
 			unit: 'GB',
 			predict: fillAtMeasuredContext(
 				settings(l31, gpu('a100-sxm-80gb', vramGb), {
+					framework: 'hf-peft',
 					method: 'qlora',
 					seqLen: ctx,
 					microBatch: 1,

@@ -33,6 +33,7 @@ import {
 	LOGIT_BYTES,
 	ZERO3_GATHERED_LAYERS
 } from './constants.ts';
+import { frameworkProfile } from './frameworks.ts';
 import type { EstimateSettings, LoraTargets, MemoryDetail, Precision, Sharding } from './types.ts';
 
 /** Bytes per linear weight of a base-weight format (§1.2). */
@@ -49,11 +50,33 @@ export function bytesPerLinearWeight(precision: Precision): number {
 	}
 }
 
-/** Bytes of all base weights: only linear layers take the 8/4-bit rate, the rest stays bf16 (§1.2). */
-export function weightBytes(arch: Architecture, precision: Precision): number {
+/**
+ * Bytes of all base weights: only linear layers take the 8/4-bit rate, the rest (embeddings, lm_head,
+ * norms) stays 16-bit (§1.2) — or fp32 where the stack upcasts it (`nonQuantizedBytes`, frameworks.ts).
+ */
+export function weightBytes(
+	arch: Architecture,
+	precision: Precision,
+	nonQuantizedBytes: number = BYTES_BF16
+): number {
 	return (
-		arch.paramsLinear * bytesPerLinearWeight(precision) + (arch.paramsTotal - arch.paramsLinear) * BYTES_BF16
+		arch.paramsLinear * bytesPerLinearWeight(precision) +
+		(arch.paramsTotal - arch.paramsLinear) * nonQuantizedBytes
 	);
+}
+
+/** LoRA adapter dtype: the request's, else the framework's default. */
+export function adapterPrecisionOf(
+	s: Pick<EstimateSettings, 'adapterPrecision' | 'framework'>
+): 'fp32' | 'bf16' {
+	return s.adapterPrecision ?? frameworkProfile(s.framework).adapterPrecision;
+}
+
+/** Bytes per logit held for the loss: an explicit chunkedLoss wins, else the framework's loss. */
+export function logitBytesOf(s: Pick<EstimateSettings, 'chunkedLoss' | 'framework'>): number {
+	if (s.chunkedLoss === true) return CHUNKED_LOGIT_BYTES;
+	if (s.chunkedLoss === false) return LOGIT_BYTES;
+	return frameworkProfile(s.framework).logitBytes;
 }
 
 /** LoRA parameters: r·(d_in + d_out) per adapted linear, over all layers (§1.3). */
@@ -119,7 +142,10 @@ export function estimateMemory(
 	const shardWeights = sharding === 'zero3' ? n : 1;
 
 	const precision = effectivePrecision(s);
-	const baseWeights = weightBytes(arch, precision);
+	const profile = frameworkProfile(s.framework);
+	const nonQuantizedBytes =
+		s.method === 'qlora' ? (s.nonQuantizedBytes ?? profile.qloraNonQuantizedBytes) : BYTES_BF16;
+	const baseWeights = weightBytes(arch, precision, nonQuantizedBytes);
 	const isLora = s.method === 'lora' || s.method === 'qlora';
 	const trainable = isLora ? loraParams(arch, s.loraRank, s.loraTargets) : arch.paramsTotal;
 
@@ -131,7 +157,7 @@ export function estimateMemory(
 	let optBytes: number;
 	if (isLora) {
 		// §1.3: 16 B per trainable param with fp32 adapters (PEFT default), 12 B with bf16 adapters.
-		const adapterWeightBytes = s.adapterPrecision === 'bf16' ? BYTES_BF16 : BYTES_FP32;
+		const adapterWeightBytes = adapterPrecisionOf(s) === 'bf16' ? BYTES_BF16 : BYTES_FP32;
 		adapterBytes = trainable * adapterWeightBytes;
 		gradBytes = trainable * adapterWeightBytes;
 		optBytes = trainable * stateBytes;
@@ -164,7 +190,7 @@ export function estimateMemory(
 	const gradsB = gradBytes / shardGrad;
 	const optB = optBytes / shardOpt;
 	const allocated = weightsB + adaptersB + gradsB + optB + act.total;
-	const overhead = CUDA_CONTEXT_GB * BYTES_PER_GB + ALLOCATOR_OVERHEAD_FRACTION * allocated;
+	const overhead = CUDA_CONTEXT_GB * BYTES_PER_GB + profile.allocatorReserveFraction * allocated;
 	const perGpu = allocated + overhead;
 	// Paged optimizers (bitsandbytes, QLoRA §3) keep their states in unified memory that pages to host RAM.
 	const pageable = s.optimizer === 'paged-adamw-8bit' ? optB : 0;
@@ -217,15 +243,17 @@ export function trainingActivations(s: EstimateSettings): {
 	let checkpoints = 0;
 	let scores: number;
 	if (s.gradientCheckpointing) {
-		// inputs of every layer + one layer re-materialised during its backward
-		checkpoints = CHECKPOINT_BYTES_PER_HIDDEN * tokens * arch.hiddenSize * arch.layers;
+		// inputs of every layer + one layer re-materialised during its backward; a stack that offloads the
+		// checkpoints to host RAM (Unsloth) keeps only the one being recomputed on the GPU
+		const kept = frameworkProfile(s.framework).offloadCheckpoints ? 1 : arch.layers;
+		checkpoints = CHECKPOINT_BYTES_PER_HIDDEN * tokens * arch.hiddenSize * kept;
 		layers = perTokenLayer * tokens * bnb;
 		scores = scoresPerLayer;
 	} else {
 		layers = perTokenLayer * tokens * arch.layers * bnb;
 		scores = scoresPerLayer * arch.layers;
 	}
-	const logits = tokens * arch.vocabSize * (s.chunkedLoss ? CHUNKED_LOGIT_BYTES : LOGIT_BYTES);
+	const logits = tokens * arch.vocabSize * logitBytesOf(s);
 	const bnbSurcharge = bnb > 1 ? (layers * (bnb - 1)) / bnb : 0;
 	return { total: layers + checkpoints + scores + logits, layers, checkpoints, scores, logits, bnbSurcharge };
 }

@@ -1,5 +1,6 @@
 import type { GpuSpec } from '../../../adapters/catalog.ts';
 import type { Architecture } from './architecture.ts';
+import type { Framework } from './frameworks.ts';
 
 export type Method = 'full' | 'lora' | 'qlora' | 'inference';
 export type LoraTargets = 'qv' | 'attention' | 'all-linear';
@@ -39,6 +40,10 @@ export interface EstimateSettings {
 	adapterPrecision?: 'fp32' | 'bf16';
 	/** a chunked/fused cross-entropy that never materialises fp32 logits (torchtune, Liger, Unsloth) */
 	chunkedLoss?: boolean;
+	/** the training stack (frameworks.ts); default hf-peft. adapterPrecision/chunkedLoss override its profile */
+	framework?: Framework;
+	/** QLoRA: bytes per non-quantized parameter, overriding the framework's (2 bf16, 4 fp32) */
+	nonQuantizedBytes?: 2 | 4;
 }
 
 export interface MemoryGb {

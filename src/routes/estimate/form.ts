@@ -2,7 +2,7 @@
  * The /estimate form as strings (what inputs hold), to and from the URL. The URL uses the API's query
  * parameters, so a page URL and a GET /api/estimate URL carry the same estimate.
  */
-import { DEFAULTS } from '$lib/estimator';
+import { DEFAULT_FRAMEWORK, DEFAULTS } from '$lib/estimator';
 
 export interface FormValues {
 	model: string;
@@ -20,6 +20,7 @@ export interface FormValues {
 	datasetTokens: string;
 	epochs: string;
 	sharding: string;
+	framework: string;
 }
 
 /** What the page shows before the user asks anything: the question the dashboard exists for. */
@@ -49,7 +50,8 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 		gpuCount: get('gpuCount', DEFAULTS.gpuCount),
 		datasetTokens: get('datasetTokens', DEFAULTS.datasetTokens),
 		epochs: get('epochs', DEFAULTS.epochs),
-		sharding: get('sharding', DEFAULTS.sharding)
+		sharding: get('sharding', DEFAULTS.sharding),
+		framework: get('framework', DEFAULT_FRAMEWORK)
 	};
 }
 
@@ -88,5 +90,6 @@ export function formToQuery(v: FormValues): URLSearchParams {
 		if (s !== '' && s !== String(d)) q.set(k, s);
 	}
 	if (v.sharding !== DEFAULTS.sharding) q.set('sharding', v.sharding);
+	if (v.framework && v.framework !== DEFAULT_FRAMEWORK) q.set('framework', v.framework);
 	return q;
 }
