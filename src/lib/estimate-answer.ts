@@ -2,7 +2,7 @@
  * The answer of /api/estimate (the contract other checks read), built from the engine and the current
  * offers. Browser-safe: the /estimate page builds the same answer while the user types.
  *   { memory: { perGpuGb, totalGb, weightsGb, adaptersGb, optimizerGb, gradientsGb, activationsGb,
- *     overheadGb, kvCacheGb }, fits, throughput: { tokensPerSecond }, time: { hours },
+ *     overheadGb, kvCacheGb, rangeGb: [low, high] }, fits, fit: 'fits' | 'tight' | 'no', throughput: { tokensPerSecond }, time: { hours },
  *     cost: [{ provider, pricing, pricePerGpuHourUsd, totalUsd, offer }], assumptions: [...] }
  * GB = 1e9 bytes, memory per GPU except totalGb (all GPUs).
  */
@@ -13,14 +13,18 @@ import {
 	type CostLine,
 	type Estimate,
 	type EstimateSettings,
+	type Fit,
 	type MemoryGb,
 	type OfferSummary
 } from './estimator/index.ts';
 
 export interface EstimateAnswer {
-	/** the engine's breakdown, rounded to 3 decimals */
-	memory: MemoryGb;
+	/** the engine's breakdown, rounded to 3 decimals; rangeGb is the calibration band of perGpuGb */
+	memory: MemoryGb & { rangeGb: [number, number] };
+	/** true only when fit === 'fits' */
 	fits: boolean;
+	/** fits | tight (the point fits, the band's high end does not) | no */
+	fit: Fit;
 	throughput: { tokensPerSecond: number };
 	time: { hours: number };
 	cost: CostLine[];
@@ -88,9 +92,11 @@ export function buildAnswer(
 			gradientsGb: gb(m.gradientsGb),
 			activationsGb: gb(m.activationsGb),
 			overheadGb: gb(m.overheadGb),
-			kvCacheGb: gb(m.kvCacheGb)
+			kvCacheGb: gb(m.kvCacheGb),
+			rangeGb: [gb(m.rangeGb[0]), gb(m.rangeGb[1])]
 		},
 		fits: e.fits,
+		fit: e.fit,
 		throughput: { tokensPerSecond: round(e.throughput.tokensPerSecond, 1) },
 		time: { hours: round(e.time.hours, 6) },
 		cost,

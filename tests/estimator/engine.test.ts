@@ -283,7 +283,7 @@ describe('memory', () => {
 				}
 			}
 		}
-	});
+	}, 30_000); // ~4 s alone; several times that on a shared 2-core machine
 });
 
 describe('time', () => {

@@ -84,7 +84,15 @@ describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 		const res = await api('model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=rtx-4090');
 		expect(res.status).toBe(200);
 		const body = (await res.json()) as EstimateAnswer;
-		expect(Object.keys(body).sort()).toEqual(['assumptions', 'cost', 'fits', 'memory', 'throughput', 'time']);
+		expect(Object.keys(body).sort()).toEqual([
+			'assumptions',
+			'cost',
+			'fit',
+			'fits',
+			'memory',
+			'throughput',
+			'time'
+		]);
 		expect(body.fits).toBe(true);
 		const lines = body.cost.map((c) => `${c.provider}/${c.pricing}/${c.pricePerGpuHourUsd}`);
 		expect(lines).toEqual(['vastai/spot/0.2017', 'vastai/on_demand/0.3461', 'runpod/on_demand/0.69']);

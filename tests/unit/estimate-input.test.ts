@@ -219,7 +219,15 @@ describe('the answer', () => {
 			offerRef: null
 		};
 		const a = buildAnswer(p.settings, [offer], { providersPolled: 1 });
-		expect(Object.keys(a).sort()).toEqual(['assumptions', 'cost', 'fits', 'memory', 'throughput', 'time']);
+		expect(Object.keys(a).sort()).toEqual([
+			'assumptions',
+			'cost',
+			'fit',
+			'fits',
+			'memory',
+			'throughput',
+			'time'
+		]);
 		expect(Object.keys(a.memory).sort()).toEqual([
 			'activationsGb',
 			'adaptersGb',
@@ -228,6 +236,7 @@ describe('the answer', () => {
 			'optimizerGb',
 			'overheadGb',
 			'perGpuGb',
+			'rangeGb',
 			'totalGb',
 			'weightsGb'
 		]);

@@ -90,6 +90,18 @@ export const CUDA_CONTEXT_GB = 0.65;
  */
 export const ALLOCATOR_OVERHEAD_FRACTION = 0.05;
 
+// ---- uncertainty band ----------------------------------------------------------------------------------
+/**
+ * The memory band: measured ÷ predicted peak over every memory row the calibration claims
+ * (calibration.ts, all frameworks, fitted and held-out rows alike) spans 0.875 (torchtune's compiled
+ * QLoRA, over-predicted) to 1.092 (litgpt's nf4-dq inference, under-predicted). The band applies that
+ * envelope, rounded outward to the next hundredth, to the allocated memory: a measured peak anywhere in
+ * the calibration set would fall inside it. tests/estimator/band.test.ts recomputes the envelope and
+ * fails when a refit moves it outside these bounds (or leaves them more than 0.03 too wide).
+ */
+export const MEMORY_BAND_LOW = 0.87;
+export const MEMORY_BAND_HIGH = 1.1;
+
 // ---- §2 time ------------------------------------------------------------------------------------------
 /**
  * Hardware-FLOPs utilisation (matmul FLOPs actually executed, recomputation included, over the GPU's

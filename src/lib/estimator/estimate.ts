@@ -27,6 +27,7 @@ import { estimateThroughput, utilisation } from './time.ts';
 import type {
 	Estimate,
 	EstimateSettings,
+	Fit,
 	MemoryDetail,
 	LoraTargets,
 	Method,
@@ -61,7 +62,8 @@ export function estimate(s: EstimateSettings): Estimate {
 	const hours = throughput.tokensPerSecond > 0 ? tokens / throughput.tokensPerSecond / 3600 : Infinity;
 	return {
 		memory,
-		fits: memory.fits,
+		fits: memory.fit === 'fits',
+		fit: memory.fit,
 		throughput,
 		time: { hours, tokens },
 		assumptions: assumptions(s, memory)
@@ -227,8 +229,11 @@ export interface FitRow {
 	gpuName: string;
 	vramGb: number;
 	gpuCount: number;
+	/** true only when fit === 'fits' */
 	fits: boolean;
+	fit: Fit;
 	perGpuGb: number;
+	rangeGb: [number, number];
 	capacityGb: number;
 	hours: number;
 	tokensPerSecond: number;
@@ -247,7 +252,9 @@ export function fitTable(s: Omit<EstimateSettings, 'gpu' | 'gpuCount'>, gpus: Gp
 				vramGb: gpu.vramGb,
 				gpuCount,
 				fits: e.fits,
+				fit: e.fit,
 				perGpuGb: e.memory.perGpuGb,
+				rangeGb: e.memory.rangeGb,
 				capacityGb: e.memory.capacityGb,
 				hours: e.time.hours,
 				tokensPerSecond: e.throughput.tokensPerSecond,

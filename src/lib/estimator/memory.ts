@@ -31,10 +31,29 @@ import {
 	INFERENCE_ACTIVATION_HIDDEN_MULTIPLE,
 	INFERENCE_EAGER_SCORE_BYTES,
 	LOGIT_BYTES,
+	MEMORY_BAND_HIGH,
+	MEMORY_BAND_LOW,
 	ZERO3_GATHERED_LAYERS
 } from './constants.ts';
 import { frameworkProfile } from './frameworks.ts';
-import type { EstimateSettings, LoraTargets, MemoryDetail, Precision, Sharding } from './types.ts';
+import type { EstimateSettings, Fit, LoraTargets, MemoryDetail, Precision, Sharding } from './types.ts';
+
+/**
+ * The band around a per-GPU point estimate: the calibration envelope applied to what tensors occupy
+ * (allocated); the CUDA context and reserve move with it only through the allocated part.
+ */
+export function memoryBand(
+	perGpuGb: number,
+	allocatedGb: number,
+	pageableGb: number,
+	capacityGb: number
+): { rangeGb: [number, number]; fit: Fit } {
+	const low = perGpuGb - allocatedGb * (1 - MEMORY_BAND_LOW);
+	const high = perGpuGb + allocatedGb * (MEMORY_BAND_HIGH - 1);
+	const fit: Fit =
+		perGpuGb - pageableGb > capacityGb ? 'no' : high - pageableGb > capacityGb ? 'tight' : 'fits';
+	return { rangeGb: [low, high], fit };
+}
 
 /** Bytes per linear weight of a base-weight format (§1.2). */
 export function bytesPerLinearWeight(precision: Precision): number {
@@ -214,6 +233,7 @@ export function estimateMemory(
 		gatheredWeightsGb: gb(gathered),
 		capacityGb,
 		fits,
+		...memoryBand(gb(perGpu), gb(allocated), gb(pageable), capacityGb),
 		sharding,
 		trainableParams: trainable,
 		bnbSurchargeCapped
@@ -302,6 +322,7 @@ function inferenceMemory(s: EstimateSettings, n: number, capacityGb: number): Me
 		gatheredWeightsGb: 0,
 		capacityGb,
 		fits: gb(perGpu) <= capacityGb,
+		...memoryBand(gb(perGpu), gb(allocated), 0, capacityGb),
 		sharding: 'none',
 		trainableParams: 0,
 		bnbSurchargeCapped: false

@@ -74,7 +74,12 @@ export interface MemoryDetail extends MemoryGb {
 	gatheredWeightsGb: number;
 	/** GPU memory, GB (1e9 bytes) */
 	capacityGb: number;
+	/** the point estimate fits (used by the sharding search); the answer's `fits` is `fit === 'fits'` */
 	fits: boolean;
+	/** per-GPU memory band from the calibration errors (constants.ts MEMORY_BAND_*), GB */
+	rangeGb: [number, number];
+	/** fits: the high end fits; tight: the point fits, the high end does not; no: the point does not fit */
+	fit: Fit;
 	/** the sharding actually used (auto resolved) */
 	sharding: Exclude<Sharding, 'auto'>;
 	trainableParams: number;
@@ -92,9 +97,13 @@ export interface Throughput {
 	bound: 'compute' | 'memory-bandwidth';
 }
 
+export type Fit = 'fits' | 'tight' | 'no';
+
 export interface Estimate {
 	memory: MemoryDetail;
+	/** true only when fit === 'fits' */
 	fits: boolean;
+	fit: Fit;
 	throughput: Throughput;
 	time: { hours: number; tokens: number };
 	assumptions: string[];
