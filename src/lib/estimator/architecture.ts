@@ -46,8 +46,10 @@ export interface Architecture {
 	recurrentStateBytesPerSeq: number;
 	/** Mamba: selective-scan sizes */
 	ssm: { dState: number; dtRank: number } | null;
-	/** the linear layers of one decoder layer, for LoRA */
+	/** the linear layers of one decoder layer, for LoRA (fractional counts: layers of mixed dense/MoE stacks) */
 	linears: Linear[];
+	/** KV cache elements per token and layer when not 2·kvHeads·headDim (MLA's compressed latent) */
+	kvElementsPerTokenLayer?: number;
 	license: string | null;
 	configSource: string | null;
 }

@@ -5,6 +5,7 @@
 export * from './types.ts';
 export * from './constants.ts';
 export * from './models.ts';
+export * from './hf-config.ts';
 export * from './frameworks.ts';
 export * from './architecture.ts';
 export * from './memory.ts';

@@ -280,7 +280,8 @@ export function trainingActivations(s: EstimateSettings): {
 
 /** KV cache bytes per token (all layers, K and V) at 2 bytes per element (§1.6). */
 export function kvBytesPerToken(arch: Architecture): number {
-	return 2 * arch.layers * arch.kvHeads * arch.headDim * BYTES_BF16;
+	const perLayer = arch.kvElementsPerTokenLayer ?? 2 * arch.kvHeads * arch.headDim;
+	return arch.layers * perLayer * BYTES_BF16;
 }
 
 /** KV cache (or Mamba's recurrent state) for `batch` sequences of `seqLen` tokens (§1.6). */
