@@ -76,11 +76,9 @@ describe('fit from the band', () => {
 	});
 
 	it('the answer carries memory.rangeGb and fit', () => {
-		let s = base({});
-		for (let seqLen = 1024; ; seqLen += 256) {
-			s = base({ seqLen });
-			if (estimate(s).fit === 'tight') break;
-		}
+		let seqLen = 1024;
+		while (estimate(base({ seqLen })).fit !== 'tight') seqLen += 256;
+		const s = base({ seqLen });
 		const a = buildAnswer(s, []);
 		expect(a.fit).toBe('tight');
 		expect(a.fits).toBe(false);
