@@ -19,6 +19,8 @@ import {
 } from './estimator/index.ts';
 
 export interface EstimateAnswer {
+	/** the model estimated: where its shapes came from and its parameter counts (MoE: active per token) */
+	model: { id: string; source: 'builtin' | 'hub' | 'config'; parameters: number; activeParameters: number };
 	/** the engine's breakdown, rounded to 3 decimals; rangeGb is the calibration band of perGpuGb */
 	memory: MemoryGb & { rangeGb: [number, number] };
 	/** true only when fit === 'fits' */
@@ -83,6 +85,12 @@ export function buildAnswer(
 		);
 	}
 	return {
+		model: {
+			id: s.arch.id,
+			source: s.arch.source ?? 'config',
+			parameters: s.arch.paramsTotal,
+			activeParameters: s.arch.paramsActive
+		},
 		memory: {
 			perGpuGb: gb(m.perGpuGb),
 			totalGb: gb(m.totalGb),

@@ -14,6 +14,8 @@ import {
 	MODEL_IDS,
 	OPTIMIZERS,
 	PRECISIONS,
+	architectureFromHfConfig,
+	ConfigError,
 	resolveArchitecture,
 	SHARDINGS,
 	defaultPrecision,
@@ -199,8 +201,14 @@ export function queryToObject(
 	return { ok: true, value: out };
 }
 
-/** Validates a request object and resolves the model and GPU. */
-export function parseEstimateRequest(input: unknown): Parsed {
+/** config.json objects of Hub models fetched for this request, by model id (src/lib/server/hub-config.ts) */
+export type HubConfigs = Record<string, Record<string, unknown>>;
+
+/**
+ * Validates a request object and resolves the model (the list, a config object, or a Hub id whose
+ * config.json the caller fetched into `hub`) and the GPU.
+ */
+export function parseEstimateRequest(input: unknown, hub: HubConfigs = {}): Parsed {
 	if (typeof input !== 'object' || input === null || Array.isArray(input))
 		return fail('body', 'expected a JSON object');
 	// A config object: report its own fields (a union error would only say "model").
@@ -241,11 +249,20 @@ export function parseEstimateRequest(input: unknown): Parsed {
 	const r = result.data;
 	const gpu = gpuBySlug(r.gpu);
 	if (!gpu) return fail('gpu', `unknown GPU "${r.gpu.slice(0, 64)}"`, GPU_SLUGS);
-	const arch = resolveArchitecture(r.model as string | HfConfig);
+	let arch = resolveArchitecture(r.model as string | HfConfig);
+	if (!arch && typeof r.model === 'string' && Object.hasOwn(hub, r.model)) {
+		try {
+			arch = architectureFromHfConfig(hub[r.model], r.model);
+		} catch (err) {
+			if (err instanceof ConfigError)
+				return fail('model', `"${r.model}": config.json cannot be read: ${err.message}`);
+			throw err;
+		}
+	}
 	if (!arch)
 		return fail(
 			'model',
-			`unknown model "${String(r.model).slice(0, 200)}" (give a model of the list or a config object)`,
+			`unknown model "${String(r.model).slice(0, 200)}" (give a model of the list, a Hugging Face model id, or a config object)`,
 			MODEL_IDS
 		);
 	const method = r.method as EstimateSettings['method'];
@@ -272,10 +289,20 @@ export function parseEstimateRequest(input: unknown): Parsed {
 	};
 }
 
-export function parseEstimateQuery(params: URLSearchParams, lenient = false): Parsed {
+export function parseEstimateQuery(params: URLSearchParams, lenient = false, hub: HubConfigs = {}): Parsed {
 	const q = queryToObject(params, lenient);
 	if (!q.ok) return fail(q.field, q.message);
-	return parseEstimateRequest(q.value);
+	return parseEstimateRequest(q.value, hub);
+}
+
+/** The model id of a request that needs a Hub config.json: a string outside the list, else null. */
+export function hubModelId(input: unknown): string | null {
+	if (typeof input !== 'object' || input === null) return null;
+	const model = (input as { model?: unknown }).model;
+	if (typeof model !== 'string') return null;
+	const id = model.trim();
+	if (id === '' || id === 'custom' || id.startsWith('{') || resolveArchitecture(id)) return null;
+	return id;
 }
 
 /** The canonical query string of a request: only fields that differ from the defaults, in a fixed order. */

@@ -225,6 +225,7 @@ describe('the answer', () => {
 			'fit',
 			'fits',
 			'memory',
+			'model',
 			'throughput',
 			'time'
 		]);

@@ -20,8 +20,10 @@ export interface Linear {
 }
 
 export interface Architecture {
-	/** catalog id, or "custom" */
+	/** catalog id, Hub id, or "custom" */
 	id: string;
+	/** where the shapes came from: the built-in list, a Hub config.json, or a config object in the request */
+	source?: 'builtin' | 'hub' | 'config';
 	label: string;
 	kind: 'decoder' | 'ssm';
 	hiddenSize: number;
@@ -159,6 +161,7 @@ export function architectureFromCatalog(m: CatalogModelRecord): Architecture {
 			);
 	return {
 		id: m.id,
+		source: 'builtin',
 		label: m.id,
 		kind: facts.attentionFree ? 'ssm' : 'decoder',
 		hiddenSize: h,
@@ -250,6 +253,7 @@ export function architectureFromConfig(c: HfConfig, label = 'custom'): Architect
 	const active = total - L * (experts - k) * perExpert;
 	return {
 		id: 'custom',
+		source: 'config',
 		label,
 		kind: 'decoder',
 		hiddenSize: h,

@@ -238,6 +238,7 @@ export function architectureFromHfConfig(input: unknown, label: string): Archite
 	const useWindow = window !== null && (c.use_sliding_window === undefined || c.use_sliding_window === true);
 	return {
 		id: label,
+		source: 'hub',
 		label,
 		kind: 'decoder',
 		hiddenSize: h,

@@ -123,7 +123,9 @@ const envSchema = z.object({
 	LAMBDA_API_KEY: secret,
 	RUNPOD_API_KEY: secret,
 	ARCHIVE_IMPORT: bool(true),
-	ALERT_ALLOW_PRIVATE: bool(false)
+	ALERT_ALLOW_PRIVATE: bool(false),
+	HF_ENDPOINT: httpUrl('https://huggingface.co'),
+	HF_TOKEN: secret
 });
 
 export type Config = {
@@ -142,6 +144,10 @@ export type Config = {
 	runpodApiKey: string | undefined;
 	archiveImport: boolean;
 	alertAllowPrivate: boolean;
+	/** Hugging Face Hub base URL: config.json of models outside the list (HF_ENDPOINT) */
+	hfEndpoint: string;
+	/** sent as a Bearer token to the Hub (gated models); never shown */
+	hfToken: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -176,7 +182,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		lambdaApiKey: e.LAMBDA_API_KEY,
 		runpodApiKey: e.RUNPOD_API_KEY,
 		archiveImport: e.ARCHIVE_IMPORT,
-		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE
+		alertAllowPrivate: e.ALERT_ALLOW_PRIVATE,
+		hfEndpoint: e.HF_ENDPOINT,
+		hfToken: e.HF_TOKEN
 	};
 }
 
@@ -213,5 +221,11 @@ export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string;
 		name: 'ALERT_ALLOW_PRIVATE',
 		default: '0',
 		meaning: 'allow alert webhooks to loopback/private addresses'
-	}
+	},
+	{
+		name: 'HF_ENDPOINT',
+		default: 'https://huggingface.co',
+		meaning: 'Hugging Face Hub: config.json of models outside the estimator’s list'
+	},
+	{ name: 'HF_TOKEN', default: '(unset)', meaning: 'Hub token sent as Bearer, for gated models' }
 ];

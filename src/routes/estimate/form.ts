@@ -2,11 +2,13 @@
  * The /estimate form as strings (what inputs hold), to and from the URL. The URL uses the API's query
  * parameters, so a page URL and a GET /api/estimate URL carry the same estimate.
  */
-import { DEFAULT_FRAMEWORK, DEFAULTS } from '$lib/estimator';
+import { DEFAULT_FRAMEWORK, DEFAULTS, modelById } from '$lib/estimator';
 
 export interface FormValues {
 	model: string;
 	customConfig: string;
+	/** a Hugging Face model id, used when model is HUB */
+	hubId: string;
 	method: string;
 	precision: string;
 	seqLen: string;
@@ -27,15 +29,21 @@ export interface FormValues {
 export const EXAMPLE = { model: 'mistralai/Mistral-7B-v0.1', method: 'qlora', gpu: 'rtx-4090' } as const;
 
 export const CUSTOM = 'custom';
+/** the model select's value for "a Hugging Face model by id" (the id is in hubId) */
+export const HUB = 'hub';
 
 export function formFromQuery(q: URLSearchParams): FormValues {
 	const get = (k: string, d: string | number | boolean) => q.get(k)?.trim() || String(d);
 	const empty = [...q.keys()].length === 0;
 	const model = get('model', empty ? EXAMPLE.model : '');
 	const custom = model.startsWith('{') || model === CUSTOM;
+	// any other id outside the list is a Hugging Face model id (the page's form sends it as hubId)
+	const hubId =
+		model === HUB ? (q.get('hubId')?.trim() ?? '') : !custom && model && !modelById(model) ? model : '';
 	const gc = get('gradientCheckpointing', DEFAULTS.gradientCheckpointing).toLowerCase();
 	return {
-		model: custom ? CUSTOM : model,
+		model: custom ? CUSTOM : hubId || model === HUB ? HUB : model,
+		hubId,
 		// the page's form sends a pasted config as customConfig with model=custom; URLs carry it in model
 		customConfig: model === CUSTOM ? (q.get('customConfig') ?? '') : custom ? model : '',
 		method: get('method', empty ? EXAMPLE.method : ''),
@@ -69,6 +77,7 @@ export function formToQuery(v: FormValues): URLSearchParams {
 			model = v.customConfig.trim() || '{';
 		}
 	}
+	if (v.model === HUB) model = v.hubId.trim();
 	q.set('model', model);
 	q.set('method', v.method);
 	if (v.precision) q.set('precision', v.precision);
