@@ -7,6 +7,7 @@
  * GB = 1e9 bytes, memory per GPU except totalGb (all GPUs).
  */
 import {
+	cheapestLine,
 	costLines,
 	estimate,
 	type ArchiveReference,
@@ -30,6 +31,19 @@ export interface EstimateAnswer {
 	throughput: { tokensPerSecond: number };
 	time: { hours: number };
 	cost: CostLine[];
+	/**
+	 * serving only (null for training): concurrency, KV tokens per sequence, the most concurrent sequences
+	 * that fit, aggregate and per-sequence output tokens/s, and USD per million output tokens at the
+	 * cheapest current on-demand offer (spot when there is none; null without a current offer)
+	 */
+	serving: {
+		concurrency: number;
+		contextTokens: number;
+		maxConcurrency: number;
+		tokensPerSecond: number;
+		tokensPerSecondPerSequence: number;
+		costPerMillionOutputTokensUsd: number | null;
+	} | null;
 	assumptions: string[];
 }
 
@@ -84,6 +98,18 @@ export function buildAnswer(
 					: '.')
 		);
 	}
+	const best = cheapestLine(cost, 'on_demand') ?? cheapestLine(cost);
+	const serving = e.serving
+		? {
+				concurrency: e.serving.concurrency,
+				contextTokens: e.serving.contextTokens,
+				maxConcurrency: e.serving.maxConcurrency,
+				tokensPerSecond: round(e.serving.tokensPerSecond, 1),
+				tokensPerSecondPerSequence: round(e.serving.tokensPerSecondPerSequence, 2),
+				costPerMillionOutputTokensUsd:
+					best && e.time.tokens > 0 ? round((best.totalUsd / e.time.tokens) * 1e6, 4) : null
+			}
+		: null;
 	return {
 		model: {
 			id: s.arch.id,
@@ -108,6 +134,7 @@ export function buildAnswer(
 		throughput: { tokensPerSecond: round(e.throughput.tokensPerSecond, 1) },
 		time: { hours: round(e.time.hours, 6) },
 		cost,
+		serving,
 		assumptions
 	};
 }

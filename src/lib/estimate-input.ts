@@ -96,11 +96,27 @@ export const estimateRequestSchema = z
 		// extensions: the base-weight format and the data-parallel sharding (see README "Estimator")
 		precision: z.enum(PRECISIONS as [string, ...string[]]).optional(),
 		sharding: z.enum(SHARDINGS as [string, ...string[]]).default(DEFAULTS.sharding),
+		// serving: concurrent sequences (microBatch is the older name) and tokens per request
+		concurrency: posInt(4_096).optional(),
+		promptTokens: posInt(1_048_576).optional(),
+		outputTokens: posInt(1_048_576).optional(),
 		// the training stack whose memory profile applies (src/lib/estimator/frameworks.ts)
 		framework: z.enum(FRAMEWORKS as [string, ...string[]]).default(DEFAULT_FRAMEWORK)
 	})
 	.strict()
 	.superRefine((r, ctx) => {
+		for (const k of ['concurrency', 'promptTokens', 'outputTokens'] as const) {
+			if (r[k] !== undefined && r.method !== 'inference')
+				ctx.addIssue({ code: 'custom', path: [k], message: 'applies to method=inference only' });
+		}
+		if ((r.promptTokens === undefined) !== (r.outputTokens === undefined)) {
+			const missing = r.promptTokens === undefined ? 'promptTokens' : 'outputTokens';
+			ctx.addIssue({
+				code: 'custom',
+				path: [missing],
+				message: 'give promptTokens and outputTokens together'
+			});
+		}
 		if (r.precision === undefined) return;
 		const allowed =
 			r.method === 'qlora' ? ['nf4', 'nf4-dq'] : r.method === 'inference' ? PRECISIONS : ['bf16'];
@@ -131,10 +147,23 @@ export const REQUEST_FIELDS = [
 	'epochs',
 	'precision',
 	'sharding',
-	'framework'
+	'framework',
+	'concurrency',
+	'promptTokens',
+	'outputTokens'
 ] as const;
 
-const NUMBER_FIELDS = new Set(['seqLen', 'microBatch', 'loraRank', 'gpuCount', 'datasetTokens', 'epochs']);
+const NUMBER_FIELDS = new Set([
+	'seqLen',
+	'microBatch',
+	'loraRank',
+	'gpuCount',
+	'datasetTokens',
+	'epochs',
+	'concurrency',
+	'promptTokens',
+	'outputTokens'
+]);
 
 export interface InputError {
 	status: 400;
@@ -284,7 +313,10 @@ export function parseEstimateRequest(input: unknown, hub: HubConfigs = {}): Pars
 			epochs: r.epochs,
 			precision: (r.precision as EstimateSettings['precision']) ?? defaultPrecision(method),
 			sharding: r.sharding as EstimateSettings['sharding'],
-			framework: r.framework as EstimateSettings['framework']
+			framework: r.framework as EstimateSettings['framework'],
+			concurrency: r.concurrency,
+			promptTokens: r.promptTokens,
+			outputTokens: r.outputTokens
 		}
 	};
 }

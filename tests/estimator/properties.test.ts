@@ -163,6 +163,46 @@ describe('estimator invariants', () => {
 		);
 	});
 
+	it('more concurrency never lowers serving memory, nor aggregate throughput until compute-bound', () => {
+		fc.assert(
+			fc.property(
+				model,
+				fc.constantFrom(...GPUS),
+				fc.integer({ min: 1, max: 512 }),
+				fc.integer({ min: 1, max: 256 }),
+				fc.option(
+					fc.record({ prompt: fc.integer({ min: 1, max: 8192 }), output: fc.integer({ min: 1, max: 2048 }) })
+				),
+				(arch, gpu, c, extra, lengths) => {
+					const base: EstimateSettings = {
+						arch,
+						gpu,
+						method: 'inference',
+						seqLen: 2048,
+						microBatch: 1,
+						gradientCheckpointing: false,
+						loraRank: 8,
+						loraTargets: 'qv',
+						optimizer: 'adamw',
+						gpuCount: 1,
+						datasetTokens: 1e6,
+						epochs: 1,
+						...(lengths ? { promptTokens: lengths.prompt, outputTokens: lengths.output } : {})
+					};
+					const lo = estimate({ ...base, concurrency: c });
+					const hi = estimate({ ...base, concurrency: c + extra });
+					expect(hi.memory.perGpuGb).toBeGreaterThanOrEqual(lo.memory.perGpuGb);
+					if (hi.throughput.bound === 'memory-bandwidth')
+						expect(hi.throughput.tokensPerSecond).toBeGreaterThanOrEqual(
+							lo.throughput.tokensPerSecond * (1 - 1e-9)
+						);
+					expect(hi.serving!.maxConcurrency).toBe(lo.serving!.maxConcurrency);
+				}
+			),
+			{ numRuns: 100 }
+		);
+	});
+
 	it('memory grows with sequence length and with micro-batch, for every method', () => {
 		fc.assert(
 			fc.property(

@@ -108,6 +108,7 @@ describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 			'fits',
 			'memory',
 			'model',
+			'serving',
 			'throughput',
 			'time'
 		]);

@@ -226,6 +226,7 @@ describe('the answer', () => {
 			'fits',
 			'memory',
 			'model',
+			'serving',
 			'throughput',
 			'time'
 		]);

@@ -23,7 +23,9 @@ export const TOLERANCE = {
 	/** training throughput within 20 % (MFU spreads ±10 % between stacks, §2.3) */
 	throughput: 0.2,
 	/** QLoRA-vs-LoRA slowdown within 25 % (measured 1.24–2.00× against one 1.5× factor, §2.2) */
-	slowdown: 0.25
+	slowdown: 0.25,
+	/** serving output tokens/s within 20 % (a roofline against vLLM's scheduler, which overlaps prefill) */
+	serving: 0.2
 } as const;
 
 // Shapes of models outside the list, as their config.json fields (Llama naming).
@@ -147,10 +149,14 @@ export interface ClaimedRow {
 	row: string;
 	run: string;
 	source: string;
-	kind: 'memory' | 'throughput' | 'slowdown' | 'fit';
+	kind: 'memory' | 'throughput' | 'slowdown' | 'fit' | 'serving';
+	/** the constant (constants.ts) this row was used to fit; absent = held out, never used for fitting */
+	fittedFor?: string;
 	/** GB, tokens/s, × — or for `fit` 1 = fits, 0 = out of memory */
 	measured: number;
 	unit: 'GB' | 'tok/s' | 'tok/s/GPU' | '×' | 'fits';
+	/** the framework whose profile the row was measured with (memory rows) */
+	framework?: string;
 	predict: () => number;
 }
 
@@ -616,6 +622,72 @@ export function claimedRows(): ClaimedRow[] {
 			)
 		});
 	}
+	// Serving (vLLM), the decode roofline: Llama-3.1-8B bf16, fixed 1,024-token prompts and 128-token outputs
+	// on an A100-40GB (vLLM 0.23), and an H100 decode time per output token at concurrency 1.
+	const VLLM_SWEEP = 'https://johnmusgrave.com/p/vllm-throughput-latency-sweep-on';
+	const vllm = (g: GpuSpec, o: Partial<EstimateSettings>) =>
+		settings(l31, g, { method: 'inference', precision: 'bf16', ...o });
+	rows.push(
+		{
+			row: 'vLLM sweep C=1',
+			run: 'Llama-3.1-8B bf16 vLLM, A100-40GB, 1 sequence, 1,024 in / 128 out',
+			source: VLLM_SWEEP,
+			kind: 'serving',
+			measured: 75,
+			unit: 'tok/s',
+			fittedFor: 'DECODE_BANDWIDTH_EFFICIENCY',
+			predict: tps(vllm(A100_40(), { concurrency: 1, promptTokens: 1024, outputTokens: 128 }))
+		},
+		{
+			row: 'vLLM sweep C=8',
+			run: 'same, 8 concurrent sequences (6.6× the single-sequence rate)',
+			source: VLLM_SWEEP,
+			kind: 'serving',
+			measured: 75 * 6.6,
+			unit: 'tok/s',
+			predict: tps(vllm(A100_40(), { concurrency: 8, promptTokens: 1024, outputTokens: 128 }))
+		},
+		{
+			row: 'vLLM H100 C=1',
+			run: 'Llama-3.1-8B fp16 vLLM 0.21, H100-80GB, decode 6.48 ms per output token (short chat prompts)',
+			source: 'https://yobitelcomm.github.io/bench/recipes/concurrency-sweep/',
+			kind: 'serving',
+			measured: 1000 / 6.48,
+			unit: 'tok/s',
+			predict: tps(vllm(gpu('h100-sxm'), { concurrency: 1, seqLen: 512 }))
+		}
+	);
+	return markFitted(rows);
+}
+
+/**
+ * Which rows each fitted constant (constants.ts) was fitted on; every other claimed row is held out.
+ *   ACTIVATION_K: the litgpt Llama-2-7B and 13B LoRA mb1 rows; BNB_QLORA_ACTIVATION_FACTOR: the litgpt nf4 /
+ *   nf4-dq rows; LOGIT_BYTES: the Unsloth HF + FA2 column; HARDWARE_FLOPS_UTILISATION: the four training
+ *   throughput rows; QLORA_SLOWDOWN: the six §2.2 ratios; DECODE_BANDWIDTH_EFFICIENCY: vLLM C=1 (set inline).
+ */
+function markFitted(rows: ClaimedRow[]): ClaimedRow[] {
+	for (const r of rows) {
+		if (r.kind === 'memory' || r.kind === 'fit')
+			r.framework ??=
+				r.source.startsWith('litgpt') || r.source.startsWith('Raschka')
+					? 'litgpt'
+					: r.source === TT_SRC
+						? 'torchtune'
+						: r.source.startsWith('QLoRA')
+							? 'hf-peft (QLoRA repo)'
+							: r.row === '§3 #27'
+								? 'hf-peft'
+								: undefined;
+		if (r.fittedFor) continue;
+		const litgpt = r.source === LITGPT_SRC && r.kind === 'memory';
+		if (litgpt && r.run.includes('LoRA') && !r.run.includes('QLoRA') && !r.run.includes('mb2'))
+			r.fittedFor = 'ACTIVATION_K';
+		else if (litgpt && r.run.includes('QLoRA')) r.fittedFor = 'BNB_QLORA_ACTIVATION_FACTOR';
+		else if (r.row === '§3 #27') r.fittedFor = 'LOGIT_BYTES';
+		else if (r.kind === 'throughput') r.fittedFor = 'HARDWARE_FLOPS_UTILISATION';
+		else if (r.kind === 'slowdown') r.fittedFor = 'QLORA_SLOWDOWN';
+	}
 	return rows;
 }
 
@@ -681,7 +753,7 @@ export const UNCLAIMED_ROWS: UnclaimedRow[] = [
 		run: 'litgpt generate tokens/s',
 		measured: '30.97 (7B bf16) … 7.97 tok/s',
 		reason:
-			'plain PyTorch generate reaches ~27 % of the bandwidth bound (§2.5); the engine models a serving stack at 60 % (predicts 69 tok/s for 7B bf16 on A100-40GB).'
+			'plain PyTorch generate reaches ~27 % of the bandwidth bound (§2.5); the engine models a serving stack (vLLM) at 82 % (predicts 94 tok/s for 7B bf16 on A100-40GB).'
 	},
 	{
 		row: '§3 #18, #19',

@@ -21,7 +21,8 @@ import {
 	bytesPerLinearWeight,
 	effectivePrecision,
 	estimateMemory,
-	logitBytesOf
+	logitBytesOf,
+	servingShape
 } from './memory.ts';
 import { estimateThroughput, utilisation } from './time.ts';
 import type {
@@ -33,6 +34,7 @@ import type {
 	Method,
 	Optimizer,
 	Precision,
+	ServingDetail,
 	Sharding
 } from './types.ts';
 
@@ -66,7 +68,34 @@ export function estimate(s: EstimateSettings): Estimate {
 		fit: memory.fit,
 		throughput,
 		time: { hours, tokens },
+		serving: s.method === 'inference' ? servingDetail(s, throughput.tokensPerSecond) : null,
 		assumptions: assumptions(s, memory)
+	};
+}
+
+/** The largest concurrency (≤ MAX_CONCURRENCY) whose memory fits the GPUs, by bisection: memory grows with it. */
+export const MAX_CONCURRENCY = 4096;
+function servingDetail(s: EstimateSettings, tokensPerSecond: number): ServingDetail {
+	const shape = servingShape(s);
+	const fitsAt = (c: number) => estimateMemory({ ...s, concurrency: c }).fits;
+	let maxConcurrency = 0;
+	if (fitsAt(1)) {
+		let lo = 1;
+		let hi = MAX_CONCURRENCY;
+		if (fitsAt(hi)) lo = hi;
+		while (hi - lo > 1) {
+			const mid = Math.floor((lo + hi) / 2);
+			if (fitsAt(mid)) lo = mid;
+			else hi = mid;
+		}
+		maxConcurrency = lo;
+	}
+	return {
+		concurrency: shape.concurrency,
+		contextTokens: shape.context,
+		maxConcurrency,
+		tokensPerSecond,
+		tokensPerSecondPerSequence: tokensPerSecond / shape.concurrency
 	};
 }
 
@@ -166,7 +195,8 @@ function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
 		);
 	} else {
 		out.push(
-			`Serving ${s.microBatch} concurrent sequence${s.microBatch > 1 ? 's' : ''} of ${s.seqLen} tokens: bf16 KV cache` +
+			`Serving ${servingShape(s).concurrency} concurrent sequence${servingShape(s).concurrency > 1 ? 's' : ''} of ${servingShape(s).context} tokens: bf16 KV cache` +
+				(a.kvElementsPerTokenLayer ? ' (MLA: the compressed latent and rope key per token)' : '') +
 				(a.kind === 'ssm' ? ' replaced by Mamba’s fixed recurrent state' : '') +
 				(a.slidingWindow && s.seqLen > a.slidingWindow
 					? `, capped at the ${a.slidingWindow}-token sliding window`

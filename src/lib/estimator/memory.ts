@@ -291,15 +291,35 @@ export function kvCacheBytes(arch: Architecture, seqLen: number, batch: number):
 	return kvBytesPerToken(arch) * cached * batch;
 }
 
+/**
+ * A serving job's shape: concurrent sequences (`concurrency`, else the older `microBatch`) and the
+ * tokens each keeps in its KV cache (prompt + output when both are given, else `seqLen`).
+ */
+export function servingShape(s: EstimateSettings): {
+	concurrency: number;
+	context: number;
+	prompt: number | null;
+	output: number | null;
+} {
+	const concurrency = s.concurrency ?? s.microBatch;
+	const timed = s.promptTokens !== undefined && s.outputTokens !== undefined;
+	return {
+		concurrency,
+		context: timed ? s.promptTokens! + s.outputTokens! : s.seqLen,
+		prompt: timed ? s.promptTokens! : null,
+		output: timed ? s.outputTokens! : null
+	};
+}
+
 function inferenceMemory(s: EstimateSettings, n: number, capacityGb: number): MemoryDetail {
 	const arch = s.arch;
+	const { concurrency: batch, context } = servingShape(s);
 	// Tensor parallel over n GPUs: weights and KV heads split n ways (§1.8 "TP×PP"); activations replicated.
 	const weights = weightBytes(arch, effectivePrecision(s)) / n;
-	const kv = kvCacheBytes(arch, s.seqLen, s.microBatch) / n;
+	const kv = kvCacheBytes(arch, context, batch) / n;
 	const eager = !s.gpu.flashAttention && arch.heads > 0;
-	const hiddenAct =
-		s.seqLen * s.microBatch * INFERENCE_ACTIVATION_HIDDEN_MULTIPLE * arch.hiddenSize * BYTES_BF16;
-	const scores = eager ? INFERENCE_EAGER_SCORE_BYTES * arch.heads * s.seqLen * s.seqLen * s.microBatch : 0;
+	const hiddenAct = context * batch * INFERENCE_ACTIVATION_HIDDEN_MULTIPLE * arch.hiddenSize * BYTES_BF16;
+	const scores = eager ? INFERENCE_EAGER_SCORE_BYTES * arch.heads * context * context * batch : 0;
 	const act = hiddenAct + scores;
 	const allocated = weights + kv + act;
 	const overhead = CUDA_CONTEXT_GB * BYTES_PER_GB + ALLOCATOR_OVERHEAD_FRACTION * allocated;

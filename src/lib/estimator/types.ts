@@ -42,6 +42,11 @@ export interface EstimateSettings {
 	chunkedLoss?: boolean;
 	/** the training stack (frameworks.ts); default hf-peft. adapterPrecision/chunkedLoss override its profile */
 	framework?: Framework;
+	/** serving: concurrent sequences (default: microBatch, the older name) */
+	concurrency?: number;
+	/** serving: prompt and output tokens per request; with both, the context is their sum and prefill is timed */
+	promptTokens?: number;
+	outputTokens?: number;
 	/** QLoRA: bytes per non-quantized parameter, overriding the framework's (2 bf16, 4 fp32) */
 	nonQuantizedBytes?: 2 | 4;
 }
@@ -106,5 +111,18 @@ export interface Estimate {
 	fit: Fit;
 	throughput: Throughput;
 	time: { hours: number; tokens: number };
+	/** serving only */
+	serving: ServingDetail | null;
 	assumptions: string[];
+}
+
+export interface ServingDetail {
+	concurrency: number;
+	/** KV cache tokens per sequence (prompt + output, or seqLen) */
+	contextTokens: number;
+	/** the most concurrent sequences whose KV cache fits beside the weights (point estimate), 0 if none */
+	maxConcurrency: number;
+	/** aggregate output tokens/s over all sequences (prefill included when prompt and output are given) */
+	tokensPerSecond: number;
+	tokensPerSecondPerSequence: number;
 }

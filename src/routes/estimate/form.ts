@@ -23,6 +23,9 @@ export interface FormValues {
 	epochs: string;
 	sharding: string;
 	framework: string;
+	/** serving: tokens per request (both or neither) */
+	promptTokens: string;
+	outputTokens: string;
 }
 
 /** What the page shows before the user asks anything: the question the dashboard exists for. */
@@ -59,7 +62,9 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 		datasetTokens: get('datasetTokens', DEFAULTS.datasetTokens),
 		epochs: get('epochs', DEFAULTS.epochs),
 		sharding: get('sharding', DEFAULTS.sharding),
-		framework: get('framework', DEFAULT_FRAMEWORK)
+		framework: get('framework', DEFAULT_FRAMEWORK),
+		promptTokens: get('promptTokens', ''),
+		outputTokens: get('outputTokens', '')
 	};
 }
 
@@ -100,5 +105,11 @@ export function formToQuery(v: FormValues): URLSearchParams {
 	}
 	if (v.sharding !== DEFAULTS.sharding) q.set('sharding', v.sharding);
 	if (v.framework && v.framework !== DEFAULT_FRAMEWORK) q.set('framework', v.framework);
+	if (v.method === 'inference') {
+		for (const k of ['promptTokens', 'outputTokens'] as const) {
+			const t = v[k].replace(/[,_\s]/g, '');
+			if (t !== '') q.set(k, t);
+		}
+	}
 	return q;
 }
