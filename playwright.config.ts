@@ -63,6 +63,8 @@ export default defineConfig({
 				VASTAI_API_URL: fakeUrl,
 				RUNPOD_API_URL: fakeUrl,
 				LAMBDA_API_URL: fakeUrl,
+				// the fake providers also serve a tiny Hugging Face Hub (recorded config.json files)
+				HF_ENDPOINT: fakeUrl,
 				// A new user's first start: the bundled archive is imported before the first poll.
 				ARCHIVE_IMPORT: '1',
 				// Unset on purpose: a new user's start, Lambda's list prices from SkyPilot's catalog (on the fake).

@@ -2,28 +2,48 @@
  * The answer of /api/estimate (the contract other checks read), built from the engine and the current
  * offers. Browser-safe: the /estimate page builds the same answer while the user types.
  *   { memory: { perGpuGb, totalGb, weightsGb, adaptersGb, optimizerGb, gradientsGb, activationsGb,
- *     overheadGb, kvCacheGb }, fits, throughput: { tokensPerSecond }, time: { hours },
+ *     overheadGb, kvCacheGb, rangeGb: [low, high] }, fits, fit: 'fits' | 'tight' | 'no', throughput: { tokensPerSecond }, time: { hours },
  *     cost: [{ provider, pricing, pricePerGpuHourUsd, totalUsd, offer }], assumptions: [...] }
  * GB = 1e9 bytes, memory per GPU except totalGb (all GPUs).
  */
 import {
+	cheapestLine,
 	costLines,
 	estimate,
 	type ArchiveReference,
 	type CostLine,
 	type Estimate,
 	type EstimateSettings,
+	type Fit,
 	type MemoryGb,
 	type OfferSummary
 } from './estimator/index.ts';
 
 export interface EstimateAnswer {
-	/** the engine's breakdown, rounded to 3 decimals */
-	memory: MemoryGb;
+	/** the model estimated: where its shapes came from and its parameter counts (MoE: active per token) */
+	model: { id: string; source: 'builtin' | 'hub' | 'config'; parameters: number; activeParameters: number };
+	/** the engine's breakdown, rounded to 3 decimals; rangeGb is the calibration band of perGpuGb */
+	memory: MemoryGb & { rangeGb: [number, number] };
+	/** true only when fit === 'fits' */
 	fits: boolean;
+	/** fits | tight (the point fits, the band's high end does not) | no */
+	fit: Fit;
 	throughput: { tokensPerSecond: number };
 	time: { hours: number };
 	cost: CostLine[];
+	/**
+	 * serving only (null for training): concurrency, KV tokens per sequence, the most concurrent sequences
+	 * that fit, aggregate and per-sequence output tokens/s, and USD per million output tokens at the
+	 * cheapest current on-demand offer (spot when there is none; null without a current offer)
+	 */
+	serving: {
+		concurrency: number;
+		contextTokens: number;
+		maxConcurrency: number;
+		tokensPerSecond: number;
+		tokensPerSecondPerSequence: number;
+		costPerMillionOutputTokensUsd: number | null;
+	} | null;
 	assumptions: string[];
 }
 
@@ -78,7 +98,25 @@ export function buildAnswer(
 					: '.')
 		);
 	}
+	const best = cheapestLine(cost, 'on_demand') ?? cheapestLine(cost);
+	const serving = e.serving
+		? {
+				concurrency: e.serving.concurrency,
+				contextTokens: e.serving.contextTokens,
+				maxConcurrency: e.serving.maxConcurrency,
+				tokensPerSecond: round(e.serving.tokensPerSecond, 1),
+				tokensPerSecondPerSequence: round(e.serving.tokensPerSecondPerSequence, 2),
+				costPerMillionOutputTokensUsd:
+					best && e.time.tokens > 0 ? round((best.totalUsd / e.time.tokens) * 1e6, 4) : null
+			}
+		: null;
 	return {
+		model: {
+			id: s.arch.id,
+			source: s.arch.source ?? 'config',
+			parameters: s.arch.paramsTotal,
+			activeParameters: s.arch.paramsActive
+		},
 		memory: {
 			perGpuGb: gb(m.perGpuGb),
 			totalGb: gb(m.totalGb),
@@ -88,12 +126,15 @@ export function buildAnswer(
 			gradientsGb: gb(m.gradientsGb),
 			activationsGb: gb(m.activationsGb),
 			overheadGb: gb(m.overheadGb),
-			kvCacheGb: gb(m.kvCacheGb)
+			kvCacheGb: gb(m.kvCacheGb),
+			rangeGb: [gb(m.rangeGb[0]), gb(m.rangeGb[1])]
 		},
 		fits: e.fits,
+		fit: e.fit,
 		throughput: { tokensPerSecond: round(e.throughput.tokensPerSecond, 1) },
 		time: { hours: round(e.time.hours, 6) },
 		cost,
+		serving,
 		assumptions
 	};
 }

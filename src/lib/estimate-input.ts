@@ -7,11 +7,15 @@ import { z } from 'zod';
 import { GPU_SLUGS, gpuBySlug } from '../../adapters/catalog.ts';
 import {
 	DEFAULTS,
+	DEFAULT_FRAMEWORK,
+	FRAMEWORKS,
 	LORA_TARGETS,
 	METHODS,
 	MODEL_IDS,
 	OPTIMIZERS,
 	PRECISIONS,
+	architectureFromHfConfig,
+	ConfigError,
 	resolveArchitecture,
 	SHARDINGS,
 	defaultPrecision,
@@ -91,10 +95,28 @@ export const estimateRequestSchema = z
 			.default(DEFAULTS.epochs),
 		// extensions: the base-weight format and the data-parallel sharding (see README "Estimator")
 		precision: z.enum(PRECISIONS as [string, ...string[]]).optional(),
-		sharding: z.enum(SHARDINGS as [string, ...string[]]).default(DEFAULTS.sharding)
+		sharding: z.enum(SHARDINGS as [string, ...string[]]).default(DEFAULTS.sharding),
+		// serving: concurrent sequences (microBatch is the older name) and tokens per request
+		concurrency: posInt(4_096).optional(),
+		promptTokens: posInt(1_048_576).optional(),
+		outputTokens: posInt(1_048_576).optional(),
+		// the training stack whose memory profile applies (src/lib/estimator/frameworks.ts)
+		framework: z.enum(FRAMEWORKS as [string, ...string[]]).default(DEFAULT_FRAMEWORK)
 	})
 	.strict()
 	.superRefine((r, ctx) => {
+		for (const k of ['concurrency', 'promptTokens', 'outputTokens'] as const) {
+			if (r[k] !== undefined && r.method !== 'inference')
+				ctx.addIssue({ code: 'custom', path: [k], message: 'applies to method=inference only' });
+		}
+		if ((r.promptTokens === undefined) !== (r.outputTokens === undefined)) {
+			const missing = r.promptTokens === undefined ? 'promptTokens' : 'outputTokens';
+			ctx.addIssue({
+				code: 'custom',
+				path: [missing],
+				message: 'give promptTokens and outputTokens together'
+			});
+		}
 		if (r.precision === undefined) return;
 		const allowed =
 			r.method === 'qlora' ? ['nf4', 'nf4-dq'] : r.method === 'inference' ? PRECISIONS : ['bf16'];
@@ -124,10 +146,24 @@ export const REQUEST_FIELDS = [
 	'datasetTokens',
 	'epochs',
 	'precision',
-	'sharding'
+	'sharding',
+	'framework',
+	'concurrency',
+	'promptTokens',
+	'outputTokens'
 ] as const;
 
-const NUMBER_FIELDS = new Set(['seqLen', 'microBatch', 'loraRank', 'gpuCount', 'datasetTokens', 'epochs']);
+const NUMBER_FIELDS = new Set([
+	'seqLen',
+	'microBatch',
+	'loraRank',
+	'gpuCount',
+	'datasetTokens',
+	'epochs',
+	'concurrency',
+	'promptTokens',
+	'outputTokens'
+]);
 
 export interface InputError {
 	status: 400;
@@ -194,8 +230,14 @@ export function queryToObject(
 	return { ok: true, value: out };
 }
 
-/** Validates a request object and resolves the model and GPU. */
-export function parseEstimateRequest(input: unknown): Parsed {
+/** config.json objects of Hub models fetched for this request, by model id (src/lib/server/hub-config.ts) */
+export type HubConfigs = Record<string, Record<string, unknown>>;
+
+/**
+ * Validates a request object and resolves the model (the list, a config object, or a Hub id whose
+ * config.json the caller fetched into `hub`) and the GPU.
+ */
+export function parseEstimateRequest(input: unknown, hub: HubConfigs = {}): Parsed {
 	if (typeof input !== 'object' || input === null || Array.isArray(input))
 		return fail('body', 'expected a JSON object');
 	// A config object: report its own fields (a union error would only say "model").
@@ -236,11 +278,20 @@ export function parseEstimateRequest(input: unknown): Parsed {
 	const r = result.data;
 	const gpu = gpuBySlug(r.gpu);
 	if (!gpu) return fail('gpu', `unknown GPU "${r.gpu.slice(0, 64)}"`, GPU_SLUGS);
-	const arch = resolveArchitecture(r.model as string | HfConfig);
+	let arch = resolveArchitecture(r.model as string | HfConfig);
+	if (!arch && typeof r.model === 'string' && Object.hasOwn(hub, r.model)) {
+		try {
+			arch = architectureFromHfConfig(hub[r.model], r.model);
+		} catch (err) {
+			if (err instanceof ConfigError)
+				return fail('model', `"${r.model}": config.json cannot be read: ${err.message}`);
+			throw err;
+		}
+	}
 	if (!arch)
 		return fail(
 			'model',
-			`unknown model "${String(r.model).slice(0, 200)}" (give a model of the list or a config object)`,
+			`unknown model "${String(r.model).slice(0, 200)}" (give a model of the list, a Hugging Face model id, or a config object)`,
 			MODEL_IDS
 		);
 	const method = r.method as EstimateSettings['method'];
@@ -261,21 +312,35 @@ export function parseEstimateRequest(input: unknown): Parsed {
 			datasetTokens: r.datasetTokens,
 			epochs: r.epochs,
 			precision: (r.precision as EstimateSettings['precision']) ?? defaultPrecision(method),
-			sharding: r.sharding as EstimateSettings['sharding']
+			sharding: r.sharding as EstimateSettings['sharding'],
+			framework: r.framework as EstimateSettings['framework'],
+			concurrency: r.concurrency,
+			promptTokens: r.promptTokens,
+			outputTokens: r.outputTokens
 		}
 	};
 }
 
-export function parseEstimateQuery(params: URLSearchParams, lenient = false): Parsed {
+export function parseEstimateQuery(params: URLSearchParams, lenient = false, hub: HubConfigs = {}): Parsed {
 	const q = queryToObject(params, lenient);
 	if (!q.ok) return fail(q.field, q.message);
-	return parseEstimateRequest(q.value);
+	return parseEstimateRequest(q.value, hub);
+}
+
+/** The model id of a request that needs a Hub config.json: a string outside the list, else null. */
+export function hubModelId(input: unknown): string | null {
+	if (typeof input !== 'object' || input === null) return null;
+	const model = (input as { model?: unknown }).model;
+	if (typeof model !== 'string') return null;
+	const id = model.trim();
+	if (id === '' || id === 'custom' || id.startsWith('{') || resolveArchitecture(id)) return null;
+	return id;
 }
 
 /** The canonical query string of a request: only fields that differ from the defaults, in a fixed order. */
 export function requestToQuery(r: Partial<Record<(typeof REQUEST_FIELDS)[number], unknown>>): string {
 	const q = new URLSearchParams();
-	const dflt = DEFAULTS as Record<string, unknown>;
+	const dflt = { ...DEFAULTS, framework: DEFAULT_FRAMEWORK } as Record<string, unknown>;
 	for (const key of REQUEST_FIELDS) {
 		const v = r[key];
 		if (v === undefined || v === null || v === '') continue;

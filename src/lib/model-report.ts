@@ -13,6 +13,7 @@ import {
 	FIT_GPU_COUNTS,
 	type Architecture,
 	type EstimateSettings,
+	type Fit,
 	type Method,
 	type OfferSummary,
 	type Precision
@@ -128,6 +129,9 @@ export interface PickRow {
 	/** the fewest GPUs (of 1, 2, 4, 8) on which the use fits */
 	gpuCount: number;
 	perGpuGb: number;
+	/** the calibration band of perGpuGb and what it says: tight = the point fits, the band's high end does not */
+	rangeGb: [number, number];
+	fit: Fit;
 	hours: number;
 	/** cheapest current price of that many GPUs, USD per hour (on-demand; spot only where no on-demand offer exists) */
 	pricePerHourUsd: number | null;
@@ -150,7 +154,7 @@ export function hardwarePicker(
 	for (const gpu of gpus) {
 		for (const n of FIT_GPU_COUNTS) {
 			const e = estimate(useSettings(arch, use, gpu, n));
-			if (!e.fits) continue;
+			if (e.fit === 'no') continue;
 			// on-demand first (spot can be taken away mid-job); spot when it is all there is
 			const lines = costLines(offers, gpu.slug, n, e.time.hours);
 			const best = cheapestLine(lines, 'on_demand') ?? cheapestLine(lines);
@@ -160,6 +164,8 @@ export function hardwarePicker(
 				vramGb: gpu.vramGb,
 				gpuCount: n,
 				perGpuGb: e.memory.perGpuGb,
+				rangeGb: e.memory.rangeGb,
+				fit: e.fit,
 				hours: e.time.hours,
 				pricePerHourUsd: best ? best.offer.jobPricePerHourUsd : null,
 				referenceJobUsd: best ? best.totalUsd : null,

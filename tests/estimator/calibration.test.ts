@@ -25,7 +25,7 @@ describe('calibration rows the engine claims', () => {
 
 	it('covers memory, throughput, slowdown and fit rows of §1.9 and §3', () => {
 		const kinds = new Set(rows.map((r) => r.kind));
-		expect([...kinds].sort()).toEqual(['fit', 'memory', 'slowdown', 'throughput']);
+		expect([...kinds].sort()).toEqual(['fit', 'memory', 'serving', 'slowdown', 'throughput']);
 		for (const n of [3, 5, 7, 9, 10, 11, 12, 13, 15, 16, 17, 27, 29, 30, 35]) {
 			expect(
 				rows.some((r) => r.row.includes(`#${n}`)),
@@ -43,6 +43,35 @@ describe('calibration rows the engine claims', () => {
 		)) {
 			expect(Math.abs(r.predict() / r.measured - 1), r.run).toBeLessThan(0.02);
 		}
+	});
+});
+
+describe('fitting and validation kept apart', () => {
+	const fitted = rows.filter((r) => r.fittedFor);
+	const heldOut = rows.filter((r) => !r.fittedFor);
+	it('every fitted constant names its rows, and those rows name the constant', () => {
+		const constants = new Set(fitted.map((r) => r.fittedFor));
+		expect([...constants].sort()).toEqual([
+			'ACTIVATION_K',
+			'BNB_QLORA_ACTIVATION_FACTOR',
+			'DECODE_BANDWIDTH_EFFICIENCY',
+			'HARDWARE_FLOPS_UTILISATION',
+			'LOGIT_BYTES',
+			'QLORA_SLOWDOWN'
+		]);
+	});
+	it('held-out rows exist for memory and for the time model, each within its stated tolerance', () => {
+		expect(heldOut.filter((r) => r.kind === 'memory').length).toBeGreaterThan(10);
+		const time = heldOut.filter((r) => r.kind === 'serving' || r.kind === 'throughput');
+		expect(time.length).toBeGreaterThanOrEqual(2);
+		for (const r of time) {
+			const tolerance = TOLERANCE[r.kind as 'serving' | 'throughput'];
+			expect(Math.abs(r.predict() / r.measured - 1), r.run).toBeLessThanOrEqual(tolerance);
+		}
+	});
+	it('memory rows say which framework they were measured with', () => {
+		for (const r of rows.filter((x) => x.kind === 'memory' && !x.run.includes('inference')))
+			expect(r.framework, r.run).toBeTruthy();
 	});
 });
 

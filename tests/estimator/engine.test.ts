@@ -168,7 +168,8 @@ describe('memory', () => {
 		expect(m.perGpuGb).toBeCloseTo(parts + m.overheadGb, 9);
 		expect(m.totalGb).toBeCloseTo(m.perGpuGb * 2, 9);
 		// §2.6 worked example: Mistral-7B QLoRA r16 all-linear: 4.1 GB NF4 weights, ~0.7 GB adapters + optimizer
-		expect(m.weightsGb).toBeCloseTo(4.13, 1);
+		// (+ 0.52 GB under the default hf-peft profile: embeddings, lm_head and norms upcast to fp32)
+		expect(m.weightsGb).toBeCloseTo(4.13 + 0.524, 1);
 		expect(m.adaptersGb + m.gradientsGb + m.optimizerGb).toBeCloseTo(0.67, 1);
 	});
 
@@ -282,7 +283,7 @@ describe('memory', () => {
 				}
 			}
 		}
-	});
+	}, 30_000); // ~4 s alone; several times that on a shared 2-core machine
 });
 
 describe('time', () => {

@@ -11,7 +11,7 @@
  *   fake.set('runpod', { payload: {...} });
  *   fake.reset();                           // back to the recorded payloads
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -216,6 +216,12 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 		if (url.pathname === CATALOG_PATHS.previous || url.pathname === CATALOG_PATHS.newest) {
 			return serveCatalog(req, res, url.pathname === CATALOG_PATHS.newest);
 		}
+		// A tiny Hugging Face Hub (HF_ENDPOINT): config.json files of tests/fixtures/hf-configs.
+		const hub = hubAnswer(url.pathname, req.headers.authorization);
+		if (hub) {
+			res.writeHead(hub.status, { 'content-type': 'application/json', ...hub.headers });
+			return res.end(hub.body);
+		}
 		const provider = providerOf(url.pathname);
 		if (!provider) return sendJson(res, 404, { error: 'not found' });
 		let body: unknown;
@@ -369,3 +375,42 @@ export const LAMBDA_401 = {
 		suggestion: 'Check your API key or create a new one, then try again.'
 	}
 };
+
+export const HUB_CONFIGS_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'hf-configs');
+/** The token the fake Hub accepts for its gated models. */
+export const HUB_GOOD_TOKEN = 'hf_fake_good_token';
+
+/**
+ * The fake Hub's answer to `/{owner}/{name}/resolve/main/config.json`, or null for other paths:
+ *  - a recorded config.json whose fixture is the lowercased name (`Qwen/Qwen3-8B` → qwen3-8b.json);
+ *  - owner `gated-org`: 401 (GatedRepo) without a token, 403 with a wrong one, the Qwen3-8B config with
+ *    HUB_GOOD_TOKEN (what the Hub does for a gated repo);
+ *  - names `malformed` (not JSON), `unreadable` (no hidden_size), `huge` (2 MB);
+ *  - anything else 404 with X-Error-Code RepoNotFound.
+ */
+export function hubAnswer(
+	pathname: string,
+	authorization: string | undefined
+): { status: number; body: string; headers: Record<string, string> } | null {
+	const m = /^\/([^/]+)\/([^/]+)\/resolve\/main\/config\.json$/.exec(pathname);
+	if (!m) return null;
+	const [, owner, name] = m as unknown as [string, string, string];
+	const ok = (body: string) => ({ status: 200, body, headers: {} });
+	if (owner === 'gated-org') {
+		if (!authorization)
+			return { status: 401, body: '{"error":"gated"}', headers: { 'x-error-code': 'GatedRepo' } };
+		if (authorization !== `Bearer ${HUB_GOOD_TOKEN}`)
+			return { status: 403, body: '{"error":"forbidden"}', headers: { 'x-error-code': 'GatedRepo' } };
+		return ok(readFileSync(join(HUB_CONFIGS_DIR, 'qwen3-8b.json'), 'utf8'));
+	}
+	if (name === 'malformed') return ok('{"hidden_size": 4096, ');
+	if (name === 'unreadable') return ok(JSON.stringify({ model_type: 'llama', num_hidden_layers: 2 }));
+	if (name === 'huge') return ok(JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }));
+	const file = join(HUB_CONFIGS_DIR, `${name.toLowerCase()}.json`);
+	if (/^[a-z0-9._-]+$/i.test(name) && existsSync(file)) return ok(readFileSync(file, 'utf8'));
+	return {
+		status: 404,
+		body: '{"error":"Repository not found"}',
+		headers: { 'x-error-code': 'RepoNotFound' }
+	};
+}

@@ -23,6 +23,9 @@ import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { ARCHIVE_MEDIANS, SEEDED_OFFERS, seedPrices, STALE_PRICE } from '../helpers/seed-prices.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hubAnswer } from '../helpers/fake-providers.ts';
 
 /** The seeded offers as the server reads them back (cheapest available per GPU × provider × pricing × size). */
 function expectedOffers(): OfferSummary[] {
@@ -55,24 +58,38 @@ describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 	let server: RunningServer;
 	let dataDir: string | undefined;
 	let pg: TestDatabase | undefined;
+	// a loopback Hugging Face Hub (HF_ENDPOINT) serving recorded config.json files
+	let hub: Server;
+	let hubHits = 0;
 
 	beforeAll(async () => {
+		hub = createServer((req, res) => {
+			hubHits++;
+			const a = hubAnswer(req.url ?? '', req.headers.authorization);
+			res.writeHead(a?.status ?? 404, a?.headers ?? {});
+			res.end(a?.body ?? '');
+		});
+		await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
+		const HF_ENDPOINT = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
 		if (engine === 'pglite') {
 			dataDir = mkdtempSync(join(tmpdir(), 'gpu-dash-estimator-'));
 			const database = await openDatabase({ dataDir });
 			await seedPrices(database.db);
 			await database.close();
-			server = await startServer({ DATA_DIR: dataDir });
+			server = await startServer({ DATA_DIR: dataDir, HF_ENDPOINT });
 		} else {
 			pg = await createTestDatabase('postgres');
 			await seedPrices(pg.db);
 			server = await startServer({
+				HF_ENDPOINT,
 				DATABASE_URL: pg.url!,
 				DATA_DIR: mkdtempSync(join(tmpdir(), 'gpu-dash-unused-'))
 			});
 		}
 	});
 	afterAll(async () => {
+		hub?.closeAllConnections();
+		hub?.close();
 		await server?.stop('SIGKILL');
 		await pg?.destroy();
 		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -84,7 +101,17 @@ describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 		const res = await api('model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=rtx-4090');
 		expect(res.status).toBe(200);
 		const body = (await res.json()) as EstimateAnswer;
-		expect(Object.keys(body).sort()).toEqual(['assumptions', 'cost', 'fits', 'memory', 'throughput', 'time']);
+		expect(Object.keys(body).sort()).toEqual([
+			'assumptions',
+			'cost',
+			'fit',
+			'fits',
+			'memory',
+			'model',
+			'serving',
+			'throughput',
+			'time'
+		]);
 		expect(body.fits).toBe(true);
 		const lines = body.cost.map((c) => `${c.provider}/${c.pricing}/${c.pricePerGpuHourUsd}`);
 		expect(lines).toEqual(['vastai/spot/0.2017', 'vastai/on_demand/0.3461', 'runpod/on_demand/0.69']);
@@ -117,6 +144,28 @@ describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 			new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString()
 		);
 		expect(await post.json()).toEqual(await get.json());
+	});
+
+	it('estimates a Hugging Face model by id: config.json fetched from the Hub once, then from the database', async () => {
+		const before = hubHits;
+		const res = await api('model=Qwen/Qwen3-30B-A3B&method=inference&gpu=h100-sxm');
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as EstimateAnswer;
+		expect(body.model).toMatchObject({ id: 'Qwen/Qwen3-30B-A3B', source: 'hub' });
+		expect(body.model.parameters / 30.5e9).toBeCloseTo(1, 1);
+		expect(body.model.activeParameters).toBeLessThan(4e9);
+		expect(hubHits).toBe(before + 1);
+		await api('model=Qwen/Qwen3-30B-A3B&method=qlora&gpu=h100-sxm');
+		expect(hubHits).toBe(before + 1);
+		const builtin = (await (
+			await api('model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=rtx-4090')
+		).json()) as EstimateAnswer;
+		expect(builtin.model.source).toBe('builtin');
+		const gated = await api('model=gated-org/secret&method=qlora&gpu=rtx-4090');
+		expect(gated.status).toBe(400);
+		expect(await gated.json()).toMatchObject({ field: 'model', reason: 'gated' });
+		const malformed = await api('model=acme/malformed&method=qlora&gpu=rtx-4090');
+		expect(((await malformed.json()) as { error: string }).error).toContain('acme/malformed');
 	});
 
 	it('answers 400 naming the field, or listing the models / GPUs that exist', async () => {

@@ -20,8 +20,10 @@ export interface Linear {
 }
 
 export interface Architecture {
-	/** catalog id, or "custom" */
+	/** catalog id, Hub id, or "custom" */
 	id: string;
+	/** where the shapes came from: the built-in list, a Hub config.json, or a config object in the request */
+	source?: 'builtin' | 'hub' | 'config';
 	label: string;
 	kind: 'decoder' | 'ssm';
 	hiddenSize: number;
@@ -46,8 +48,10 @@ export interface Architecture {
 	recurrentStateBytesPerSeq: number;
 	/** Mamba: selective-scan sizes */
 	ssm: { dState: number; dtRank: number } | null;
-	/** the linear layers of one decoder layer, for LoRA */
+	/** the linear layers of one decoder layer, for LoRA (fractional counts: layers of mixed dense/MoE stacks) */
 	linears: Linear[];
+	/** KV cache elements per token and layer when not 2·kvHeads·headDim (MLA's compressed latent) */
+	kvElementsPerTokenLayer?: number;
 	license: string | null;
 	configSource: string | null;
 }
@@ -157,6 +161,7 @@ export function architectureFromCatalog(m: CatalogModelRecord): Architecture {
 			);
 	return {
 		id: m.id,
+		source: 'builtin',
 		label: m.id,
 		kind: facts.attentionFree ? 'ssm' : 'decoder',
 		hiddenSize: h,
@@ -248,6 +253,7 @@ export function architectureFromConfig(c: HfConfig, label = 'custom'): Architect
 	const active = total - L * (experts - k) * perExpert;
 	return {
 		id: 'custom',
+		source: 'config',
 		label,
 		kind: 'decoder',
 		hiddenSize: h,

@@ -23,7 +23,9 @@ export const TOLERANCE = {
 	/** training throughput within 20 % (MFU spreads ±10 % between stacks, §2.3) */
 	throughput: 0.2,
 	/** QLoRA-vs-LoRA slowdown within 25 % (measured 1.24–2.00× against one 1.5× factor, §2.2) */
-	slowdown: 0.25
+	slowdown: 0.25,
+	/** serving output tokens/s within 20 % (a roofline against vLLM's scheduler, which overlaps prefill) */
+	serving: 0.2
 } as const;
 
 // Shapes of models outside the list, as their config.json fields (Llama naming).
@@ -105,6 +107,7 @@ function settings(a: Architecture, g: GpuSpec, o: Partial<EstimateSettings>): Es
 // litgpt resource tables (§3 #9–#15): Alpaca, longest sample ≈1304 tokens, micro-batch 1, bf16-true,
 // LoRA r8 on q,v (litgpt keeps adapters in bf16), no activation checkpointing, A100-40GB.
 const LITGPT = {
+	framework: 'litgpt',
 	seqLen: 1304,
 	microBatch: 1,
 	gradientCheckpointing: false,
@@ -114,6 +117,7 @@ const LITGPT = {
 } as const;
 // torchtune README (§3 #1–#8): packed 2048 × bs2, activation checkpointing, chunked CE loss, bf16 LoRA r8.
 const TORCHTUNE = {
+	framework: 'torchtune',
 	seqLen: 2048,
 	microBatch: 2,
 	gradientCheckpointing: true,
@@ -123,8 +127,12 @@ const TORCHTUNE = {
 	chunkedLoss: true
 } as const;
 // QLoRA paper Fig. 6 (§3 #29–#30): NF4+DQ, r64 on all linear layers, bs1, seq 512, checkpointing; the
-// QLoRA repo casts adapters to bf16 and uses 32-bit (paged) AdamW states.
+// QLoRA repo casts adapters to bf16 and uses 32-bit (paged) AdamW states. It is an HF + PEFT script, but
+// after prepare_model_for_kbit_training it casts lm_head and embed_tokens back to bf16
+// (https://github.com/artidoro/qlora/blob/main/qlora.py, get_accelerate_model), hence nonQuantizedBytes 2.
 const QLORA_FIG6 = {
+	framework: 'hf-peft',
+	nonQuantizedBytes: 2,
 	method: 'qlora',
 	precision: 'nf4-dq',
 	loraRank: 64,
@@ -141,17 +149,22 @@ export interface ClaimedRow {
 	row: string;
 	run: string;
 	source: string;
-	kind: 'memory' | 'throughput' | 'slowdown' | 'fit';
+	kind: 'memory' | 'throughput' | 'slowdown' | 'fit' | 'serving';
+	/** the constant (constants.ts) this row was used to fit; absent = held out, never used for fitting */
+	fittedFor?: string;
 	/** GB, tokens/s, × — or for `fit` 1 = fits, 0 = out of memory */
 	measured: number;
 	unit: 'GB' | 'tok/s' | 'tok/s/GPU' | '×' | 'fits';
+	/** the framework whose profile the row was measured with (memory rows) */
+	framework?: string;
 	predict: () => number;
 }
 
 const mem = (s: EstimateSettings) => () => estimate(s).memory.allocatedGb;
 const tps = (s: EstimateSettings) => () => estimate(s).throughput.tokensPerSecond;
 const tpsPerGpu = (s: EstimateSettings) => () => estimate(s).throughput.tokensPerSecond / s.gpuCount;
-const fits = (s: EstimateSettings) => () => (estimate(s).fits ? 1 : 0);
+// the point estimate (the band's tight/fits split is reported separately)
+const fits = (s: EstimateSettings) => () => (estimate(s).memory.fits ? 1 : 0);
 const slowdown = (s: EstimateSettings) => () =>
 	estimate({ ...s, method: 'lora' }).throughput.tokensPerSecond /
 	estimate({ ...s, method: 'qlora' }).throughput.tokensPerSecond;
@@ -170,7 +183,13 @@ const TT_SRC = 'torchtune README "Memory and training speed"';
 export function claimedRows(): ClaimedRow[] {
 	const lit = (a: Architecture, o: Partial<EstimateSettings>) => settings(a, A100_40(), { ...LITGPT, ...o });
 	const inf = (a: Architecture, precision: EstimateSettings['precision']) =>
-		settings(a, A100_40(), { method: 'inference', precision, seqLen: 64, microBatch: 1 });
+		settings(a, A100_40(), {
+			framework: 'litgpt',
+			method: 'inference',
+			precision,
+			seqLen: 64,
+			microBatch: 1
+		});
 	const l31 = arch(LLAMA_31_8B, 'Llama-3.1-8B');
 	const rows: ClaimedRow[] = [
 		{
@@ -592,6 +611,7 @@ export function claimedRows(): ClaimedRow[] {
 			unit: 'GB',
 			predict: fillAtMeasuredContext(
 				settings(l31, gpu('a100-sxm-80gb', vramGb), {
+					framework: 'hf-peft',
 					method: 'qlora',
 					seqLen: ctx,
 					microBatch: 1,
@@ -601,6 +621,72 @@ export function claimedRows(): ClaimedRow[] {
 				})
 			)
 		});
+	}
+	// Serving (vLLM), the decode roofline: Llama-3.1-8B bf16, fixed 1,024-token prompts and 128-token outputs
+	// on an A100-40GB (vLLM 0.23), and an H100 decode time per output token at concurrency 1.
+	const VLLM_SWEEP = 'https://johnmusgrave.com/p/vllm-throughput-latency-sweep-on';
+	const vllm = (g: GpuSpec, o: Partial<EstimateSettings>) =>
+		settings(l31, g, { method: 'inference', precision: 'bf16', ...o });
+	rows.push(
+		{
+			row: 'vLLM sweep C=1',
+			run: 'Llama-3.1-8B bf16 vLLM, A100-40GB, 1 sequence, 1,024 in / 128 out',
+			source: VLLM_SWEEP,
+			kind: 'serving',
+			measured: 75,
+			unit: 'tok/s',
+			fittedFor: 'DECODE_BANDWIDTH_EFFICIENCY',
+			predict: tps(vllm(A100_40(), { concurrency: 1, promptTokens: 1024, outputTokens: 128 }))
+		},
+		{
+			row: 'vLLM sweep C=8',
+			run: 'same, 8 concurrent sequences (6.6× the single-sequence rate)',
+			source: VLLM_SWEEP,
+			kind: 'serving',
+			measured: 75 * 6.6,
+			unit: 'tok/s',
+			predict: tps(vllm(A100_40(), { concurrency: 8, promptTokens: 1024, outputTokens: 128 }))
+		},
+		{
+			row: 'vLLM H100 C=1',
+			run: 'Llama-3.1-8B fp16 vLLM 0.21, H100-80GB, decode 6.48 ms per output token (short chat prompts)',
+			source: 'https://yobitelcomm.github.io/bench/recipes/concurrency-sweep/',
+			kind: 'serving',
+			measured: 1000 / 6.48,
+			unit: 'tok/s',
+			predict: tps(vllm(gpu('h100-sxm'), { concurrency: 1, seqLen: 512 }))
+		}
+	);
+	return markFitted(rows);
+}
+
+/**
+ * Which rows each fitted constant (constants.ts) was fitted on; every other claimed row is held out.
+ *   ACTIVATION_K: the litgpt Llama-2-7B and 13B LoRA mb1 rows; BNB_QLORA_ACTIVATION_FACTOR: the litgpt nf4 /
+ *   nf4-dq rows; LOGIT_BYTES: the Unsloth HF + FA2 column; HARDWARE_FLOPS_UTILISATION: the four training
+ *   throughput rows; QLORA_SLOWDOWN: the six §2.2 ratios; DECODE_BANDWIDTH_EFFICIENCY: vLLM C=1 (set inline).
+ */
+function markFitted(rows: ClaimedRow[]): ClaimedRow[] {
+	for (const r of rows) {
+		if (r.kind === 'memory' || r.kind === 'fit')
+			r.framework ??=
+				r.source.startsWith('litgpt') || r.source.startsWith('Raschka')
+					? 'litgpt'
+					: r.source === TT_SRC
+						? 'torchtune'
+						: r.source.startsWith('QLoRA')
+							? 'hf-peft (QLoRA repo)'
+							: r.row === '§3 #27'
+								? 'hf-peft'
+								: undefined;
+		if (r.fittedFor) continue;
+		const litgpt = r.source === LITGPT_SRC && r.kind === 'memory';
+		if (litgpt && r.run.includes('LoRA') && !r.run.includes('QLoRA') && !r.run.includes('mb2'))
+			r.fittedFor = 'ACTIVATION_K';
+		else if (litgpt && r.run.includes('QLoRA')) r.fittedFor = 'BNB_QLORA_ACTIVATION_FACTOR';
+		else if (r.row === '§3 #27') r.fittedFor = 'LOGIT_BYTES';
+		else if (r.kind === 'throughput') r.fittedFor = 'HARDWARE_FLOPS_UTILISATION';
+		else if (r.kind === 'slowdown') r.fittedFor = 'QLORA_SLOWDOWN';
 	}
 	return rows;
 }
@@ -667,7 +753,7 @@ export const UNCLAIMED_ROWS: UnclaimedRow[] = [
 		run: 'litgpt generate tokens/s',
 		measured: '30.97 (7B bf16) … 7.97 tok/s',
 		reason:
-			'plain PyTorch generate reaches ~27 % of the bandwidth bound (§2.5); the engine models a serving stack at 60 % (predicts 69 tok/s for 7B bf16 on A100-40GB).'
+			'plain PyTorch generate reaches ~27 % of the bandwidth bound (§2.5); the engine models a serving stack (vLLM) at 82 % (predicts 94 tok/s for 7B bf16 on A100-40GB).'
 	},
 	{
 		row: '§3 #18, #19',

@@ -143,6 +143,6 @@ export function usdPerMillionTrainingTokens(
 		datasetTokens: 1e6,
 		epochs: 1
 	});
-	if (!e.fits || !Number.isFinite(e.time.hours)) return null;
+	if (e.fit === 'no' || !Number.isFinite(e.time.hours)) return null;
 	return e.time.hours * referenceJob.gpuCount * pricePerGpuHourUsd;
 }

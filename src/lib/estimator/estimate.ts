@@ -15,16 +15,26 @@ import {
 	HIGH_PEAK_UTILISATION_FACTOR,
 	QLORA_SLOWDOWN
 } from './constants.ts';
-import { bytesPerLinearWeight, effectivePrecision, estimateMemory } from './memory.ts';
+import { frameworkProfile } from './frameworks.ts';
+import {
+	adapterPrecisionOf,
+	bytesPerLinearWeight,
+	effectivePrecision,
+	estimateMemory,
+	logitBytesOf,
+	servingShape
+} from './memory.ts';
 import { estimateThroughput, utilisation } from './time.ts';
 import type {
 	Estimate,
 	EstimateSettings,
+	Fit,
 	MemoryDetail,
 	LoraTargets,
 	Method,
 	Optimizer,
 	Precision,
+	ServingDetail,
 	Sharding
 } from './types.ts';
 
@@ -54,10 +64,38 @@ export function estimate(s: EstimateSettings): Estimate {
 	const hours = throughput.tokensPerSecond > 0 ? tokens / throughput.tokensPerSecond / 3600 : Infinity;
 	return {
 		memory,
-		fits: memory.fits,
+		fits: memory.fit === 'fits',
+		fit: memory.fit,
 		throughput,
 		time: { hours, tokens },
+		serving: s.method === 'inference' ? servingDetail(s, throughput.tokensPerSecond) : null,
 		assumptions: assumptions(s, memory)
+	};
+}
+
+/** The largest concurrency (≤ MAX_CONCURRENCY) whose memory fits the GPUs, by bisection: memory grows with it. */
+export const MAX_CONCURRENCY = 4096;
+function servingDetail(s: EstimateSettings, tokensPerSecond: number): ServingDetail {
+	const shape = servingShape(s);
+	const fitsAt = (c: number) => estimateMemory({ ...s, concurrency: c }).fits;
+	let maxConcurrency = 0;
+	if (fitsAt(1)) {
+		let lo = 1;
+		let hi = MAX_CONCURRENCY;
+		if (fitsAt(hi)) lo = hi;
+		while (hi - lo > 1) {
+			const mid = Math.floor((lo + hi) / 2);
+			if (fitsAt(mid)) lo = mid;
+			else hi = mid;
+		}
+		maxConcurrency = lo;
+	}
+	return {
+		concurrency: shape.concurrency,
+		contextTokens: shape.context,
+		maxConcurrency,
+		tokensPerSecond,
+		tokensPerSecondPerSequence: tokensPerSecond / shape.concurrency
 	};
 }
 
@@ -96,15 +134,29 @@ function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
 		nf4: 'NF4 (0.5625 bytes per linear weight incl. fp32 block constants)',
 		'nf4-dq': `NF4 with double quantization (${bytesPerLinearWeight('nf4-dq').toFixed(4)} bytes per linear weight)`
 	};
+	const profile = frameworkProfile(s.framework);
+	const nonQuantFp32 = s.method === 'qlora' && (s.nonQuantizedBytes ?? profile.qloraNonQuantizedBytes) === 4;
 	out.push(
-		`Base weights ${fmt[precision]}${precision !== 'bf16' ? '; embeddings, lm_head and norms stay 16-bit' : ''}.`
+		`Base weights ${fmt[precision]}${
+			precision === 'bf16'
+				? ''
+				: nonQuantFp32
+					? '; embeddings, lm_head and norms upcast to fp32 (4 bytes), as PEFT’s prepare_model_for_kbit_training does'
+					: '; embeddings, lm_head and norms stay 16-bit'
+		}.`
 	);
+	if (s.method !== 'inference') {
+		out.push(
+			`Training stack: ${profile.id} (${profile.label}); its differences and sources are on this page.`
+		);
+	}
 	if (s.method === 'lora' || s.method === 'qlora') {
-		const bytes = (s.adapterPrecision === 'bf16' ? 4 : 8) + (s.optimizer === 'adamw' ? 8 : 2);
+		const adapterPrecision = adapterPrecisionOf(s);
+		const bytes = (adapterPrecision === 'bf16' ? 4 : 8) + (s.optimizer === 'adamw' ? 8 : 2);
 		out.push(
 			`LoRA rank ${s.loraRank} on ${LABEL_TARGETS[s.loraTargets]}${a.kind === 'ssm' ? ' (Mamba mixer projections)' : ''}: ` +
 				`${num(trainable)} trainable parameters, ${bytes} bytes each with adapters in ` +
-				`${s.adapterPrecision === 'bf16' ? 'bf16' : 'fp32 (the PEFT default)'} and ${OPTIMIZER_NAMES[s.optimizer]}.`
+				`${adapterPrecision === 'bf16' ? 'bf16' : 'fp32 (the PEFT default)'} and ${OPTIMIZER_NAMES[s.optimizer]}.`
 		);
 	}
 	if (s.method === 'full') {
@@ -122,7 +174,9 @@ function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
 		out.push(
 			`Activations for micro-batch ${s.microBatch} × ${s.seqLen} tokens per GPU, ` +
 				(s.gradientCheckpointing
-					? 'gradient checkpointing on (each layer input kept, one layer recomputed)'
+					? profile.offloadCheckpoints
+						? 'gradient checkpointing on, checkpoints offloaded to host RAM (one layer recomputed on the GPU)'
+						: 'gradient checkpointing on (each layer input kept, one layer recomputed)'
 					: 'no gradient checkpointing') +
 				`, k = ${ACTIVATION_K} (eager PyTorch fit)` +
 				(s.method === 'qlora' ? `, × ${BNB_QLORA_ACTIVATION_FACTOR} for bitsandbytes QLoRA` : '') +
@@ -131,14 +185,18 @@ function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
 					: '') +
 				'.'
 		);
+		const logitBytes = logitBytesOf(s);
 		out.push(
-			s.chunkedLoss
-				? 'Loss: chunked cross-entropy, 2 bytes per logit.'
-				: 'Loss: standard cross-entropy, 16 bytes per logit (bf16 logits, fp32 upcast, log-softmax and gradients).'
+			logitBytes === 0
+				? 'Loss: fused cross-entropy, logits never materialised.'
+				: logitBytes < 16
+					? `Loss: chunked cross-entropy, ${logitBytes} bytes per logit.`
+					: 'Loss: standard cross-entropy, 16 bytes per logit (bf16 logits, fp32 upcast, log-softmax and gradients).'
 		);
 	} else {
 		out.push(
-			`Serving ${s.microBatch} concurrent sequence${s.microBatch > 1 ? 's' : ''} of ${s.seqLen} tokens: bf16 KV cache` +
+			`Serving ${servingShape(s).concurrency} concurrent sequence${servingShape(s).concurrency > 1 ? 's' : ''} of ${servingShape(s).context} tokens: bf16 KV cache` +
+				(a.kvElementsPerTokenLayer ? ' (MLA: the compressed latent and rope key per token)' : '') +
 				(a.kind === 'ssm' ? ' replaced by Mamba’s fixed recurrent state' : '') +
 				(a.slidingWindow && s.seqLen > a.slidingWindow
 					? `, capped at the ${a.slidingWindow}-token sliding window`
@@ -162,8 +220,9 @@ function assumptions(s: EstimateSettings, memory: MemoryDetail): string[] {
 						'; throughput scales linearly.'
 		);
 	}
+	const reserve = s.method === 'inference' ? ALLOCATOR_OVERHEAD_FRACTION : profile.allocatorReserveFraction;
 	out.push(
-		`Overhead: ${CUDA_CONTEXT_GB} GB CUDA context + ${ALLOCATOR_OVERHEAD_FRACTION * 100} % allocator fragmentation; ` +
+		`Overhead: ${CUDA_CONTEXT_GB} GB CUDA context + ${Math.round(reserve * 100)} % caching-allocator reserve; ` +
 			`${s.gpu.name} holds ${s.gpu.vramGb} GiB = ${(s.gpu.vramGb * 1.073741824).toFixed(1)} GB.`
 	);
 	const peak = trainingPeakTflops(s.gpu);
@@ -200,8 +259,11 @@ export interface FitRow {
 	gpuName: string;
 	vramGb: number;
 	gpuCount: number;
+	/** true only when fit === 'fits' */
 	fits: boolean;
+	fit: Fit;
 	perGpuGb: number;
+	rangeGb: [number, number];
 	capacityGb: number;
 	hours: number;
 	tokensPerSecond: number;
@@ -220,7 +282,9 @@ export function fitTable(s: Omit<EstimateSettings, 'gpu' | 'gpuCount'>, gpus: Gp
 				vramGb: gpu.vramGb,
 				gpuCount,
 				fits: e.fits,
+				fit: e.fit,
 				perGpuGb: e.memory.perGpuGb,
+				rangeGb: e.memory.rangeGb,
 				capacityGb: e.memory.capacityGb,
 				hours: e.time.hours,
 				tokensPerSecond: e.throughput.tokensPerSecond,

@@ -31,9 +31,29 @@ import {
 	INFERENCE_ACTIVATION_HIDDEN_MULTIPLE,
 	INFERENCE_EAGER_SCORE_BYTES,
 	LOGIT_BYTES,
+	MEMORY_BAND_HIGH,
+	MEMORY_BAND_LOW,
 	ZERO3_GATHERED_LAYERS
 } from './constants.ts';
-import type { EstimateSettings, LoraTargets, MemoryDetail, Precision, Sharding } from './types.ts';
+import { frameworkProfile } from './frameworks.ts';
+import type { EstimateSettings, Fit, LoraTargets, MemoryDetail, Precision, Sharding } from './types.ts';
+
+/**
+ * The band around a per-GPU point estimate: the calibration envelope applied to what tensors occupy
+ * (allocated); the CUDA context and reserve move with it only through the allocated part.
+ */
+export function memoryBand(
+	perGpuGb: number,
+	allocatedGb: number,
+	pageableGb: number,
+	capacityGb: number
+): { rangeGb: [number, number]; fit: Fit } {
+	const low = perGpuGb - allocatedGb * (1 - MEMORY_BAND_LOW);
+	const high = perGpuGb + allocatedGb * (MEMORY_BAND_HIGH - 1);
+	const fit: Fit =
+		perGpuGb - pageableGb > capacityGb ? 'no' : high - pageableGb > capacityGb ? 'tight' : 'fits';
+	return { rangeGb: [low, high], fit };
+}
 
 /** Bytes per linear weight of a base-weight format (§1.2). */
 export function bytesPerLinearWeight(precision: Precision): number {
@@ -49,11 +69,33 @@ export function bytesPerLinearWeight(precision: Precision): number {
 	}
 }
 
-/** Bytes of all base weights: only linear layers take the 8/4-bit rate, the rest stays bf16 (§1.2). */
-export function weightBytes(arch: Architecture, precision: Precision): number {
+/**
+ * Bytes of all base weights: only linear layers take the 8/4-bit rate, the rest (embeddings, lm_head,
+ * norms) stays 16-bit (§1.2) — or fp32 where the stack upcasts it (`nonQuantizedBytes`, frameworks.ts).
+ */
+export function weightBytes(
+	arch: Architecture,
+	precision: Precision,
+	nonQuantizedBytes: number = BYTES_BF16
+): number {
 	return (
-		arch.paramsLinear * bytesPerLinearWeight(precision) + (arch.paramsTotal - arch.paramsLinear) * BYTES_BF16
+		arch.paramsLinear * bytesPerLinearWeight(precision) +
+		(arch.paramsTotal - arch.paramsLinear) * nonQuantizedBytes
 	);
+}
+
+/** LoRA adapter dtype: the request's, else the framework's default. */
+export function adapterPrecisionOf(
+	s: Pick<EstimateSettings, 'adapterPrecision' | 'framework'>
+): 'fp32' | 'bf16' {
+	return s.adapterPrecision ?? frameworkProfile(s.framework).adapterPrecision;
+}
+
+/** Bytes per logit held for the loss: an explicit chunkedLoss wins, else the framework's loss. */
+export function logitBytesOf(s: Pick<EstimateSettings, 'chunkedLoss' | 'framework'>): number {
+	if (s.chunkedLoss === true) return CHUNKED_LOGIT_BYTES;
+	if (s.chunkedLoss === false) return LOGIT_BYTES;
+	return frameworkProfile(s.framework).logitBytes;
 }
 
 /** LoRA parameters: r·(d_in + d_out) per adapted linear, over all layers (§1.3). */
@@ -119,7 +161,10 @@ export function estimateMemory(
 	const shardWeights = sharding === 'zero3' ? n : 1;
 
 	const precision = effectivePrecision(s);
-	const baseWeights = weightBytes(arch, precision);
+	const profile = frameworkProfile(s.framework);
+	const nonQuantizedBytes =
+		s.method === 'qlora' ? (s.nonQuantizedBytes ?? profile.qloraNonQuantizedBytes) : BYTES_BF16;
+	const baseWeights = weightBytes(arch, precision, nonQuantizedBytes);
 	const isLora = s.method === 'lora' || s.method === 'qlora';
 	const trainable = isLora ? loraParams(arch, s.loraRank, s.loraTargets) : arch.paramsTotal;
 
@@ -131,7 +176,7 @@ export function estimateMemory(
 	let optBytes: number;
 	if (isLora) {
 		// §1.3: 16 B per trainable param with fp32 adapters (PEFT default), 12 B with bf16 adapters.
-		const adapterWeightBytes = s.adapterPrecision === 'bf16' ? BYTES_BF16 : BYTES_FP32;
+		const adapterWeightBytes = adapterPrecisionOf(s) === 'bf16' ? BYTES_BF16 : BYTES_FP32;
 		adapterBytes = trainable * adapterWeightBytes;
 		gradBytes = trainable * adapterWeightBytes;
 		optBytes = trainable * stateBytes;
@@ -164,7 +209,7 @@ export function estimateMemory(
 	const gradsB = gradBytes / shardGrad;
 	const optB = optBytes / shardOpt;
 	const allocated = weightsB + adaptersB + gradsB + optB + act.total;
-	const overhead = CUDA_CONTEXT_GB * BYTES_PER_GB + ALLOCATOR_OVERHEAD_FRACTION * allocated;
+	const overhead = CUDA_CONTEXT_GB * BYTES_PER_GB + profile.allocatorReserveFraction * allocated;
 	const perGpu = allocated + overhead;
 	// Paged optimizers (bitsandbytes, QLoRA §3) keep their states in unified memory that pages to host RAM.
 	const pageable = s.optimizer === 'paged-adamw-8bit' ? optB : 0;
@@ -188,6 +233,7 @@ export function estimateMemory(
 		gatheredWeightsGb: gb(gathered),
 		capacityGb,
 		fits,
+		...memoryBand(gb(perGpu), gb(allocated), gb(pageable), capacityGb),
 		sharding,
 		trainableParams: trainable,
 		bnbSurchargeCapped
@@ -217,22 +263,25 @@ export function trainingActivations(s: EstimateSettings): {
 	let checkpoints = 0;
 	let scores: number;
 	if (s.gradientCheckpointing) {
-		// inputs of every layer + one layer re-materialised during its backward
-		checkpoints = CHECKPOINT_BYTES_PER_HIDDEN * tokens * arch.hiddenSize * arch.layers;
+		// inputs of every layer + one layer re-materialised during its backward; a stack that offloads the
+		// checkpoints to host RAM (Unsloth) keeps only the one being recomputed on the GPU
+		const kept = frameworkProfile(s.framework).offloadCheckpoints ? 1 : arch.layers;
+		checkpoints = CHECKPOINT_BYTES_PER_HIDDEN * tokens * arch.hiddenSize * kept;
 		layers = perTokenLayer * tokens * bnb;
 		scores = scoresPerLayer;
 	} else {
 		layers = perTokenLayer * tokens * arch.layers * bnb;
 		scores = scoresPerLayer * arch.layers;
 	}
-	const logits = tokens * arch.vocabSize * (s.chunkedLoss ? CHUNKED_LOGIT_BYTES : LOGIT_BYTES);
+	const logits = tokens * arch.vocabSize * logitBytesOf(s);
 	const bnbSurcharge = bnb > 1 ? (layers * (bnb - 1)) / bnb : 0;
 	return { total: layers + checkpoints + scores + logits, layers, checkpoints, scores, logits, bnbSurcharge };
 }
 
 /** KV cache bytes per token (all layers, K and V) at 2 bytes per element (§1.6). */
 export function kvBytesPerToken(arch: Architecture): number {
-	return 2 * arch.layers * arch.kvHeads * arch.headDim * BYTES_BF16;
+	const perLayer = arch.kvElementsPerTokenLayer ?? 2 * arch.kvHeads * arch.headDim;
+	return arch.layers * perLayer * BYTES_BF16;
 }
 
 /** KV cache (or Mamba's recurrent state) for `batch` sequences of `seqLen` tokens (§1.6). */
@@ -242,15 +291,35 @@ export function kvCacheBytes(arch: Architecture, seqLen: number, batch: number):
 	return kvBytesPerToken(arch) * cached * batch;
 }
 
+/**
+ * A serving job's shape: concurrent sequences (`concurrency`, else the older `microBatch`) and the
+ * tokens each keeps in its KV cache (prompt + output when both are given, else `seqLen`).
+ */
+export function servingShape(s: EstimateSettings): {
+	concurrency: number;
+	context: number;
+	prompt: number | null;
+	output: number | null;
+} {
+	const concurrency = s.concurrency ?? s.microBatch;
+	const timed = s.promptTokens !== undefined && s.outputTokens !== undefined;
+	return {
+		concurrency,
+		context: timed ? s.promptTokens! + s.outputTokens! : s.seqLen,
+		prompt: timed ? s.promptTokens! : null,
+		output: timed ? s.outputTokens! : null
+	};
+}
+
 function inferenceMemory(s: EstimateSettings, n: number, capacityGb: number): MemoryDetail {
 	const arch = s.arch;
+	const { concurrency: batch, context } = servingShape(s);
 	// Tensor parallel over n GPUs: weights and KV heads split n ways (§1.8 "TP×PP"); activations replicated.
 	const weights = weightBytes(arch, effectivePrecision(s)) / n;
-	const kv = kvCacheBytes(arch, s.seqLen, s.microBatch) / n;
+	const kv = kvCacheBytes(arch, context, batch) / n;
 	const eager = !s.gpu.flashAttention && arch.heads > 0;
-	const hiddenAct =
-		s.seqLen * s.microBatch * INFERENCE_ACTIVATION_HIDDEN_MULTIPLE * arch.hiddenSize * BYTES_BF16;
-	const scores = eager ? INFERENCE_EAGER_SCORE_BYTES * arch.heads * s.seqLen * s.seqLen * s.microBatch : 0;
+	const hiddenAct = context * batch * INFERENCE_ACTIVATION_HIDDEN_MULTIPLE * arch.hiddenSize * BYTES_BF16;
+	const scores = eager ? INFERENCE_EAGER_SCORE_BYTES * arch.heads * context * context * batch : 0;
 	const act = hiddenAct + scores;
 	const allocated = weights + kv + act;
 	const overhead = CUDA_CONTEXT_GB * BYTES_PER_GB + ALLOCATOR_OVERHEAD_FRACTION * allocated;
@@ -274,6 +343,7 @@ function inferenceMemory(s: EstimateSettings, n: number, capacityGb: number): Me
 		gatheredWeightsGb: 0,
 		capacityGb,
 		fits: gb(perGpu) <= capacityGb,
+		...memoryBand(gb(perGpu), gb(allocated), 0, capacityGb),
 		sharding: 'none',
 		trainableParams: 0,
 		bnbSurchargeCapped: false

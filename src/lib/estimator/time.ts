@@ -14,7 +14,14 @@ import {
 	HIGH_PEAK_UTILISATION_FACTOR,
 	QLORA_SLOWDOWN
 } from './constants.ts';
-import { bytesPerLinearWeight, effectivePrecision, kvCacheBytes, loraParams, weightBytes } from './memory.ts';
+import {
+	bytesPerLinearWeight,
+	effectivePrecision,
+	kvCacheBytes,
+	loraParams,
+	servingShape,
+	weightBytes
+} from './memory.ts';
 import type { EstimateSettings, Throughput } from './types.ts';
 
 /** Hardware FLOPs utilisation on this GPU (§2.3): 0.60, × 0.75 on Hopper-and-newer peaks. */
@@ -62,14 +69,17 @@ export function estimateThroughput(s: EstimateSettings): Throughput {
 }
 
 /**
- * Decode throughput (§2.5): each step reads the weights it needs and the KV cache once; tokens/s =
- * batch / max(bytes / (η·bandwidth), FLOPs / (peak·utilisation)). Tensor parallel over n GPUs splits
- * both. For MoE a step reads only the experts its tokens route to: the chance an expert is touched by
- * b tokens is 1 − (1 − k/E)^b [calc].
+ * Serving throughput (§2.5), a roofline per decode step: the step reads the weights its tokens need and
+ * every sequence's KV cache once (bytes ÷ η·bandwidth) and does 2·N_active (+ attention) FLOPs per
+ * sequence (÷ peak·utilisation); the slower of the two is the step. Tensor parallel over n GPUs splits
+ * both. For MoE a step reads only the experts its tokens route to: the chance an expert is touched by b
+ * tokens is 1 − (1 − k/E)^b [calc]. With prompt and output lengths, each request also pays its prefill
+ * (2·N_active·prompt FLOPs, compute-bound) and the KV cache is read at its mean length over the output.
  */
 function servingThroughput(s: EstimateSettings, peak: number, n: number): Throughput {
 	const arch = s.arch;
-	const b = s.microBatch;
+	const { concurrency: b, context, prompt, output } = servingShape(s);
+	const meanContext = prompt !== null && output !== null ? prompt + output / 2 : context;
 	const allWeights = weightBytes(arch, effectivePrecision(s));
 	let weightsRead = allWeights;
 	if (arch.experts > 1) {
@@ -78,14 +88,22 @@ function servingThroughput(s: EstimateSettings, peak: number, n: number): Throug
 		const expertBytes = expertParams * bytesPerLinearWeight(effectivePrecision(s));
 		weightsRead = allWeights - expertBytes + expertBytes * touched;
 	}
-	const bytesPerStep = weightsRead + kvCacheBytes(arch, s.seqLen, b);
+	const bytesPerStep = weightsRead + kvCacheBytes(arch, Math.round(meanContext), b);
 	const bandwidth = (s.gpu.memBandwidthGBs ?? 0) * 1e9 * n * DECODE_BANDWIDTH_EFFICIENCY;
 	const memTime = bandwidth > 0 ? bytesPerStep / bandwidth : Infinity;
 	// decode FLOPs per token: 2·N_active + attention over the cached context (QKᵀ and AV: 4·L·s·a·d_h)
-	const flopsPerToken = 2 * arch.paramsActive + 2 * attentionForwardFlopsPerToken(arch, s.seqLen);
-	const computeTime = (b * flopsPerToken) / (n * peak * 1e12 * utilisation(s.gpu));
+	const flopsPerToken =
+		2 * arch.paramsActive + 2 * attentionForwardFlopsPerToken(arch, Math.round(meanContext));
+	const compute = n * peak * 1e12 * utilisation(s.gpu);
+	const computeTime = (b * flopsPerToken) / compute;
 	const step = Math.max(memTime, computeTime);
-	const tokensPerSecond = Number.isFinite(step) && step > 0 ? b / step : 0;
+	let tokensPerSecond = Number.isFinite(step) && step > 0 ? b / step : 0;
+	if (prompt !== null && output !== null && output > 0 && tokensPerSecond > 0) {
+		// per round of b requests: b prefills (compute-bound) + `output` decode steps
+		const prefill =
+			(b * prompt * (2 * arch.paramsActive + attentionForwardFlopsPerToken(arch, prompt))) / compute;
+		tokensPerSecond = (b * output) / (prefill + output * step);
+	}
 	return {
 		tokensPerSecond,
 		mfu: peak > 0 ? (tokensPerSecond * flopsPerToken) / (n * peak * 1e12) : null,

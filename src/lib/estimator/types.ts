@@ -1,5 +1,6 @@
 import type { GpuSpec } from '../../../adapters/catalog.ts';
 import type { Architecture } from './architecture.ts';
+import type { Framework } from './frameworks.ts';
 
 export type Method = 'full' | 'lora' | 'qlora' | 'inference';
 export type LoraTargets = 'qv' | 'attention' | 'all-linear';
@@ -39,6 +40,15 @@ export interface EstimateSettings {
 	adapterPrecision?: 'fp32' | 'bf16';
 	/** a chunked/fused cross-entropy that never materialises fp32 logits (torchtune, Liger, Unsloth) */
 	chunkedLoss?: boolean;
+	/** the training stack (frameworks.ts); default hf-peft. adapterPrecision/chunkedLoss override its profile */
+	framework?: Framework;
+	/** serving: concurrent sequences (default: microBatch, the older name) */
+	concurrency?: number;
+	/** serving: prompt and output tokens per request; with both, the context is their sum and prefill is timed */
+	promptTokens?: number;
+	outputTokens?: number;
+	/** QLoRA: bytes per non-quantized parameter, overriding the framework's (2 bf16, 4 fp32) */
+	nonQuantizedBytes?: 2 | 4;
 }
 
 export interface MemoryGb {
@@ -69,7 +79,12 @@ export interface MemoryDetail extends MemoryGb {
 	gatheredWeightsGb: number;
 	/** GPU memory, GB (1e9 bytes) */
 	capacityGb: number;
+	/** the point estimate fits (used by the sharding search); the answer's `fits` is `fit === 'fits'` */
 	fits: boolean;
+	/** per-GPU memory band from the calibration errors (constants.ts MEMORY_BAND_*), GB */
+	rangeGb: [number, number];
+	/** fits: the high end fits; tight: the point fits, the high end does not; no: the point does not fit */
+	fit: Fit;
 	/** the sharding actually used (auto resolved) */
 	sharding: Exclude<Sharding, 'auto'>;
 	trainableParams: number;
@@ -87,10 +102,27 @@ export interface Throughput {
 	bound: 'compute' | 'memory-bandwidth';
 }
 
+export type Fit = 'fits' | 'tight' | 'no';
+
 export interface Estimate {
 	memory: MemoryDetail;
+	/** true only when fit === 'fits' */
 	fits: boolean;
+	fit: Fit;
 	throughput: Throughput;
 	time: { hours: number; tokens: number };
+	/** serving only */
+	serving: ServingDetail | null;
 	assumptions: string[];
+}
+
+export interface ServingDetail {
+	concurrency: number;
+	/** KV cache tokens per sequence (prompt + output, or seqLen) */
+	contextTokens: number;
+	/** the most concurrent sequences whose KV cache fits beside the weights (point estimate), 0 if none */
+	maxConcurrency: number;
+	/** aggregate output tokens/s over all sequences (prefill included when prompt and output are given) */
+	tokensPerSecond: number;
+	tokensPerSecondPerSequence: number;
 }

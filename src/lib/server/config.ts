@@ -179,7 +179,9 @@ const envSchema = z.object({
 				return z.NEVER;
 			}
 			return v.trim();
-		})
+		}),
+	HF_ENDPOINT: httpUrl('https://huggingface.co'),
+	HF_TOKEN: secret
 });
 
 export type Config = {
@@ -206,6 +208,10 @@ export type Config = {
 	alertCreateLimitPerHour: number;
 	/** manages every watch with `Authorization: Bearer <ADMIN_TOKEN>`; unset: nobody can */
 	adminToken: string | undefined;
+	/** Hugging Face Hub base URL: config.json of models outside the list (HF_ENDPOINT) */
+	hfEndpoint: string;
+	/** sent as a Bearer token to the Hub (gated models); never shown */
+	hfToken: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -250,7 +256,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			unverified: e.TRUST_UNVERIFIED
 		},
 		alertCreateLimitPerHour: e.ALERT_CREATE_LIMIT_PER_HOUR,
-		adminToken: e.ADMIN_TOKEN
+		adminToken: e.ADMIN_TOKEN,
+		hfEndpoint: e.HF_ENDPOINT,
+		hfToken: e.HF_TOKEN
 	};
 }
 
@@ -331,5 +339,11 @@ export const ENV_DOCS: { name: keyof z.input<typeof envSchema>; default: string;
 		name: 'ADMIN_TOKEN',
 		default: '(unset)',
 		meaning: 'bearer token that can show, edit, pause and delete every alert watch'
-	}
+	},
+	{
+		name: 'HF_ENDPOINT',
+		default: 'https://huggingface.co',
+		meaning: 'Hugging Face Hub: config.json of models outside the estimator’s list'
+	},
+	{ name: 'HF_TOKEN', default: '(unset)', meaning: 'Hub token sent as Bearer, for gated models' }
 ];

@@ -1,6 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { hubModelId } from '$lib/estimate-input';
 import { getApp } from '$lib/server/app';
 import { enabledProviders } from '$lib/server/providers';
+import { resolveHubConfig } from '$lib/server/hub-config';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import { formFromQuery, formToQuery } from './form';
 import type { PageServerLoad } from './$types';
@@ -17,13 +19,21 @@ export const load: PageServerLoad = async ({ url }) => {
 		const canonical = formToQuery(formFromQuery(url.searchParams)).toString();
 		if (canonical !== url.searchParams.toString()) redirect(303, `/estimate?${canonical}`);
 	}
-	const { database, config } = getApp();
-	const db = database.db;
-	const scope = enabledProviders(config);
-	const [offers, archive, snapshots] = await Promise.all([
+	const app = getApp();
+	const { db } = app.database;
+	const scope = enabledProviders(app.config);
+	// a model outside the list: its config.json (database, else the Hub) so the page can estimate it
+	const hubId = hubModelId({ model: url.searchParams.get('model') ?? '' });
+	const [offers, archive, snapshots, hub] = await Promise.all([
 		readCurrentOffers(db, scope),
 		readArchiveReferences(db),
-		readCurrentSnapshots(db, scope)
+		readCurrentSnapshots(db, scope),
+		hubId ? resolveHubConfig(db, hubId, { endpoint: app.config.hfEndpoint, token: app.config.hfToken }) : null
 	]);
-	return { offers, archive, snapshots };
+	return {
+		offers,
+		archive,
+		snapshots,
+		hub: hub ? { id: hub.id, config: hub.ok ? hub.config : null, error: hub.ok ? null : hub.message } : null
+	};
 };

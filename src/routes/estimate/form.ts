@@ -2,11 +2,13 @@
  * The /estimate form as strings (what inputs hold), to and from the URL. The URL uses the API's query
  * parameters, so a page URL and a GET /api/estimate URL carry the same estimate.
  */
-import { DEFAULTS } from '$lib/estimator';
+import { DEFAULT_FRAMEWORK, DEFAULTS, modelById } from '$lib/estimator';
 
 export interface FormValues {
 	model: string;
 	customConfig: string;
+	/** a Hugging Face model id, used when model is HUB */
+	hubId: string;
 	method: string;
 	precision: string;
 	seqLen: string;
@@ -20,21 +22,31 @@ export interface FormValues {
 	datasetTokens: string;
 	epochs: string;
 	sharding: string;
+	framework: string;
+	/** serving: tokens per request (both or neither) */
+	promptTokens: string;
+	outputTokens: string;
 }
 
 /** What the page shows before the user asks anything: the question the dashboard exists for. */
 export const EXAMPLE = { model: 'mistralai/Mistral-7B-v0.1', method: 'qlora', gpu: 'rtx-4090' } as const;
 
 export const CUSTOM = 'custom';
+/** the model select's value for "a Hugging Face model by id" (the id is in hubId) */
+export const HUB = 'hub';
 
 export function formFromQuery(q: URLSearchParams): FormValues {
 	const get = (k: string, d: string | number | boolean) => q.get(k)?.trim() || String(d);
 	const empty = [...q.keys()].length === 0;
 	const model = get('model', empty ? EXAMPLE.model : '');
 	const custom = model.startsWith('{') || model === CUSTOM;
+	// any other id outside the list is a Hugging Face model id (the page's form sends it as hubId)
+	const hubId =
+		model === HUB ? (q.get('hubId')?.trim() ?? '') : !custom && model && !modelById(model) ? model : '';
 	const gc = get('gradientCheckpointing', DEFAULTS.gradientCheckpointing).toLowerCase();
 	return {
-		model: custom ? CUSTOM : model,
+		model: custom ? CUSTOM : hubId || model === HUB ? HUB : model,
+		hubId,
 		// the page's form sends a pasted config as customConfig with model=custom; URLs carry it in model
 		customConfig: model === CUSTOM ? (q.get('customConfig') ?? '') : custom ? model : '',
 		method: get('method', empty ? EXAMPLE.method : ''),
@@ -49,7 +61,10 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 		gpuCount: get('gpuCount', DEFAULTS.gpuCount),
 		datasetTokens: get('datasetTokens', DEFAULTS.datasetTokens),
 		epochs: get('epochs', DEFAULTS.epochs),
-		sharding: get('sharding', DEFAULTS.sharding)
+		sharding: get('sharding', DEFAULTS.sharding),
+		framework: get('framework', DEFAULT_FRAMEWORK),
+		promptTokens: get('promptTokens', ''),
+		outputTokens: get('outputTokens', '')
 	};
 }
 
@@ -67,6 +82,7 @@ export function formToQuery(v: FormValues): URLSearchParams {
 			model = v.customConfig.trim() || '{';
 		}
 	}
+	if (v.model === HUB) model = v.hubId.trim();
 	q.set('model', model);
 	q.set('method', v.method);
 	if (v.precision) q.set('precision', v.precision);
@@ -88,5 +104,12 @@ export function formToQuery(v: FormValues): URLSearchParams {
 		if (s !== '' && s !== String(d)) q.set(k, s);
 	}
 	if (v.sharding !== DEFAULTS.sharding) q.set('sharding', v.sharding);
+	if (v.framework && v.framework !== DEFAULT_FRAMEWORK) q.set('framework', v.framework);
+	if (v.method === 'inference') {
+		for (const k of ['promptTokens', 'outputTokens'] as const) {
+			const t = v[k].replace(/[,_\s]/g, '');
+			if (t !== '') q.set(k, t);
+		}
+	}
 	return q;
 }

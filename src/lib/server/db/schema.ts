@@ -338,3 +338,15 @@ export const meta = pgTable('meta', {
 		.notNull()
 		.default(sql`now()`)
 });
+
+/**
+ * config.json of Hugging Face models outside the estimator's list, as fetched from the Hub (issue 13):
+ * fetched once, then read from here. Only readable configs are stored; failures are not cached.
+ */
+export const hubConfigs = pgTable('hub_configs', {
+	modelId: text('model_id').primaryKey(),
+	config: jsonb('config').notNull(),
+	fetchedAt: tstz('fetched_at')
+		.notNull()
+		.default(sql`now()`)
+});
