@@ -150,7 +150,23 @@ describe.each(ENGINES)('offers API, pages and poll command on %s', (engine) => {
 			/^provider,gpu,gpuName,gpuCount,vramGb,pricing,cloud,region,pricePerHourUsd,pricePerGpuHourUsd,available,observedAt,stale/
 		);
 		expect(lines).toHaveLength(1 + 4);
-		expect(lines[1]).toMatch(/^lambda,/);
+		// Exact rows, written out by hand from the recorded Lambda answer
+		// (tests/fixtures/providers/lambda-instance-types-live-shape-2026-08-15.json): cents / 100 per
+		// hour, one GPU each; one row per region with capacity, the sold-out H100 listed unavailable
+		// with no region; RAM and disk GiB × 1.073741824 rounded (220 → 236, 512 → 550, 432 → 464,
+		// 4096 → 4398, 225 → 242, 1024 → 1100); all stale (the snapshot is an hour old and Lambda's last
+		// poll failed); cheapest first.
+		const t = hourAgo.toISOString();
+		expect(lines.slice(1)).toEqual([
+			`lambda,a100-sxm-40gb,gpu_1x_a100_sxm4,1,40,on_demand,,us-east-1,1.99,1.99,true,${t},true,gpu_1x_a100_sxm4,,,30,236,550,,`,
+			`lambda,a100-sxm-40gb,gpu_1x_a100_sxm4,1,40,on_demand,,us-west-2,1.99,1.99,true,${t},true,gpu_1x_a100_sxm4,,,30,236,550,,`,
+			`lambda,gh200,gpu_1x_gh200,1,96,on_demand,,us-east-3,2.29,2.29,true,${t},true,gpu_1x_gh200,,,64,464,4398,,`,
+			`lambda,h100-sxm,gpu_1x_h100_sxm5,1,80,on_demand,,,4.29,4.29,false,${t},true,gpu_1x_h100_sxm5,,,26,242,1100,,`
+		]);
+		// RunPod polled fine just now: its rows say stale=false.
+		const runpod = (await get('/api/offers?format=csv&provider=runpod')).text.trim().split('\r\n');
+		expect(runpod.length).toBeGreaterThan(1);
+		for (const line of runpod.slice(1)) expect(line.split(',')[12], line).toBe('false');
 	});
 
 	it('reports provider health: the failed ones stale with their error', async () => {
