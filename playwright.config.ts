@@ -2,12 +2,19 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './tests/helpers/server.ts';
 
 // Debian's Chromium (apt-get install -y chromium); never a downloaded browser.
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const port = Number(process.env.E2E_PORT || 4173);
+// Ports: E2E_PORT / E2E_FAKE_PROVIDERS_PORT when set, else free ones picked now (no fixed port another
+// run or program may hold). Written back to the environment so Playwright's workers, which load this
+// file again, use the same ones.
+const port = Number(process.env.E2E_PORT || (await freePort()));
 // The loopback fake providers (tests/helpers/fake-providers.ts) the app polls instead of the real APIs.
-const fakePort = Number(process.env.E2E_FAKE_PROVIDERS_PORT || port + 100);
+let fakePort = Number(process.env.E2E_FAKE_PROVIDERS_PORT || (await freePort()));
+while (!process.env.E2E_FAKE_PROVIDERS_PORT && fakePort === port) fakePort = await freePort();
+process.env.E2E_PORT = String(port);
+process.env.E2E_FAKE_PROVIDERS_PORT = String(fakePort);
 const fakeUrl = `http://127.0.0.1:${fakePort}`;
 process.env.E2E_FAKE_PROVIDERS_URL = fakeUrl;
 // A fresh embedded database per run: the e2e suite sees exactly what a new user sees.

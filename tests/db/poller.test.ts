@@ -68,6 +68,8 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 	let database: TestDatabase;
 	let fake: FakeProviders;
 	let config: Config;
+	/** the short PROVIDER_TIMEOUT_MS the fault cases are reported with */
+	let faultConfig: Config;
 
 	beforeAll(async () => {
 		database = await createTestDatabase(engine);
@@ -75,9 +77,11 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 		config = loadConfig({
 			...fake.env(),
 			LAMBDA_API_KEY: 'secret_test_key',
-			PROVIDER_TIMEOUT_MS: String(TIMEOUT_MS),
+			// Generous where nothing times out on purpose: a loaded machine must not fail a healthy poll.
+			PROVIDER_TIMEOUT_MS: '20000',
 			POLL_INTERVAL_MINUTES: '10'
 		});
+		faultConfig = { ...config, providerTimeoutMs: TIMEOUT_MS };
 	});
 	afterAll(async () => {
 		await fake?.close();
@@ -187,6 +191,8 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 	});
 
 	it('replaces a provider’s offers with its new snapshot and keeps the old snapshot row', async () => {
+		// Its own earlier snapshot (not one a test above happened to leave).
+		await pollOnce(database, config, { http: HTTP, providers: ['runpod'] });
 		const before = await currentSnapshot('runpod');
 		const cycle = await pollOnce(database, config, { http: HTTP, providers: ['runpod'] });
 		const after = await currentSnapshot('runpod');
@@ -252,7 +258,7 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 			const previous = await currentSnapshot(provider);
 			fake.set(provider, { fault });
 			const t0 = Date.now();
-			const cycle = await pollOnce(database, config, { http: HTTP });
+			const cycle = await pollOnce(database, faultConfig, { http: HTTP });
 			const elapsed = Date.now() - t0;
 			expect(elapsed).toBeLessThan(CYCLE_BOUND_MS);
 			expect(cycle.ok).toBe(false);
@@ -358,16 +364,16 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 	it('runs the in-process scheduler once at start, and a second instance in the same interval does not poll', async () => {
 		const everyMinute = { ...config, pollIntervalMinutes: 1 };
 		const app = { config: everyMinute, database, startedAt: new Date(), stop: async () => {} };
-		// Both instances must start inside one interval: wait for a fresh minute if this one is nearly over.
-		const left = 60_000 - (Date.now() % 60_000);
-		if (left < 20_000) await new Promise((r) => setTimeout(r, left + 200));
-		const slot = Math.floor(Date.now() / 60_000);
+		// Time made explicit: both schedulers read one pinned clock, 10 s into a 1-minute slot far from any
+		// slot a real clock (or another test) picks, so "the same interval" never depends on the wall clock.
+		const slot = 2_000_000_000 + Math.floor(Math.random() * 1_000_000);
+		const now = () => slot * 60_000 + 10_000;
 		const [{ n: before }] = (await rows<{ n: number }>(
 			database.db,
 			sql`select count(distinct cycle_id)::int as n from poll_runs`
 		)) as [{ n: number }];
 		const logs: string[] = [];
-		const stopA = await createPollerHook({ http: HTTP, log: (l) => logs.push(l) })(app);
+		const stopA = await createPollerHook({ http: HTTP, now, log: (l) => logs.push(l) })(app);
 		// one summary line per provider (progress lines, "storing N offers", come before them)
 		const summaries = () => logs.filter((l) => /^\[poll\] \w+: (ok|FAILED|disabled)/.test(l)).length;
 		for (let i = 0; i < 300 && summaries() < 3; i++) await new Promise((r) => setTimeout(r, 50));
@@ -379,7 +385,7 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 						await import('../../src/lib/server/db/index.ts')
 					).openDatabase({ url: database.url!, poolMax: 2 })
 				: database;
-		const stopB = await createPollerHook({ http: HTTP, log: (l) => logs.push('B ' + l) })({
+		const stopB = await createPollerHook({ http: HTTP, now, log: (l) => logs.push('B ' + l) })({
 			...app,
 			database: otherDb
 		});
@@ -391,8 +397,12 @@ describe.each(ENGINES)('poller on %s', (engine) => {
 			database.db,
 			sql`select count(distinct cycle_id)::int as n from poll_runs`
 		)) as [{ n: number }];
-		expect(Math.floor(Date.now() / 60_000)).toBe(slot); // still one interval: the test is sound
 		expect(after - before).toBe(1);
+		const claimed = await rows<{ instance: string }>(
+			database.db,
+			sql`select instance from poll_slots where slot = ${slot}`
+		);
+		expect(claimed).toHaveLength(1);
 		expect(logs.filter((l) => l.startsWith('B '))).toEqual([]);
 	});
 });

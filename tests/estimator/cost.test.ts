@@ -98,6 +98,8 @@ describe('costLines', () => {
 
 describe('usdPerMillionTrainingTokens (the performance-normalized column)', () => {
 	it('is the reference QLoRA job’s hours per million tokens × the per-GPU-hour price', () => {
+		// Expected computed independently of the function under test: the engine's estimate() of the
+		// reference job over exactly 1e6 tokens, times the price, multiplied here.
 		const gpu = gpuBySlug('rtx-4090')!;
 		const e = estimate({
 			...REFERENCE_QLORA_JOB,

@@ -49,8 +49,27 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
 	return { proc, output: () => out, exited };
 }
 
+/**
+ * Starts the server on env.PORT, or on a free port: a port found free can be taken by another process
+ * before the server binds it, so on EADDRINUSE it starts again on another one (a few times).
+ */
 export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<RunningServer> {
-	const port = env.PORT ? Number(env.PORT) : await freePort();
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startServerOn(env.PORT ? Number(env.PORT) : await freePort(), env, timeoutMs);
+		} catch (err) {
+			if (env.PORT || attempt >= 5 || !(err instanceof PortTakenError)) throw err;
+		}
+	}
+}
+
+class PortTakenError extends Error {}
+
+async function startServerOn(
+	port: number,
+	env: Record<string, string>,
+	timeoutMs: number
+): Promise<RunningServer> {
 	const child = spawnScript('scripts/start.ts', [], {
 		HOST: '127.0.0.1',
 		POLL_INTERVAL_MINUTES: '0',
@@ -62,6 +81,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 90_00
 	for (;;) {
 		if (/Listening on/.test(child.output())) break;
 		if (child.proc.exitCode !== null) {
+			if (/EADDRINUSE/.test(child.output())) throw new PortTakenError(`port ${port} taken`);
 			throw new Error(`server exited (${child.proc.exitCode}) before listening:\n${child.output()}`);
 		}
 		if (Date.now() - started > timeoutMs) {

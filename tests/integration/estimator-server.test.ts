@@ -10,49 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpuBySlug } from '../../adapters/catalog.ts';
 import type { EstimateAnswer } from '../../src/lib/estimate-answer.ts';
-import {
-	architectureFromCatalog,
-	modelById,
-	PAPERS,
-	priceCard,
-	type OfferSummary
-} from '../../src/lib/estimator/index.ts';
 import { usdText } from '../../src/lib/format.ts';
-import { hardwarePicker, MODEL_USES } from '../../src/lib/model-report.ts';
+import { MODEL_USES } from '../../src/lib/model-report.ts';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
-import { ARCHIVE_MEDIANS, SEEDED_OFFERS, seedPrices, STALE_PRICE } from '../helpers/seed-prices.ts';
+import { ARCHIVE_MEDIANS, seedPrices, STALE_PRICE } from '../helpers/seed-prices.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hubAnswer } from '../helpers/fake-providers.ts';
-
-/** The seeded offers as the server reads them back (cheapest available per GPU × provider × pricing × size). */
-function expectedOffers(): OfferSummary[] {
-	const best = new Map<string, OfferSummary>();
-	SEEDED_OFFERS.forEach((o, i) => {
-		if (o.available === false) return;
-		const pricing = o.pricing ?? 'on_demand';
-		const key = `${o.gpu}/${o.provider}/${pricing}/${o.gpuCount}`;
-		const row: OfferSummary = {
-			id: i,
-			provider: o.provider,
-			gpu: o.gpu,
-			gpuName: '',
-			gpuCount: o.gpuCount,
-			pricing,
-			cloud: null,
-			region: '',
-			pricePerHourUsd: o.pricePerGpuHourUsd * o.gpuCount,
-			pricePerGpuHourUsd: o.pricePerGpuHourUsd,
-			observedAt: '',
-			offerRef: null
-		};
-		const prev = best.get(key);
-		if (!prev || prev.pricePerHourUsd > row.pricePerHourUsd) best.set(key, row);
-	});
-	return [...best.values()];
-}
 
 describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 	let server: RunningServer;
@@ -194,16 +160,20 @@ describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 		expect(res.status).toBe(200);
 		const html = await res.text();
 		expect(html).toContain('apache-2.0');
-		const arch = architectureFromCatalog(modelById('mistralai/Mistral-7B-v0.1')!);
-		const offers = expectedOffers();
-		for (const use of MODEL_USES) {
-			const top = hardwarePicker('mistralai/Mistral-7B-v0.1', arch, use, offers)[0]!;
-			expect(top.referenceJobUsd, use.id).not.toBeNull();
-			expect(html, use.id).toContain(usdText(top.referenceJobUsd!));
-			expect(html, use.id).toContain(usdText(top.pricePerHourUsd!));
-		}
-		// QLoRA on one RTX 4090 at vast.ai's $0.3461 (not the stale $0.0777 snapshot)
-		expect(html).toContain(usdText(0.3461));
+		for (const use of MODEL_USES) expect(html, use.id).toContain(use.label);
+		// Worked out without the picker: QLoRA of Mistral-7B fits one 24 GB card; the cheapest on-demand
+		// 1-GPU offer of a seeded card is vast.ai's RTX 4090 at $0.3461 (not the stale $0.0777 snapshot,
+		// not the unavailable $0.0999), and the next candidates are dearer and no faster (RTX A6000
+		// $0.4127, L40S $0.8623). Its reference job is the estimator defaults, so its cost is the API's
+		// hours for that job (the engine, over HTTP) × $0.3461.
+		const job = (await (
+			await api('model=mistralai/Mistral-7B-v0.1&method=qlora&gpu=rtx-4090')
+		).json()) as EstimateAnswer;
+		const qlora = html.slice(html.indexOf('data-testid="picker-qlora"'));
+		const firstRow = qlora.slice(qlora.indexOf('<tbody'), qlora.indexOf('</tr>', qlora.indexOf('<tbody')));
+		expect(firstRow).toContain('RTX 4090');
+		expect(firstRow).toContain(usdText(0.3461));
+		expect(firstRow).toContain(usdText(job.time.hours * 0.3461));
 		expect((await fetch(`${server.url}/models/acme/unknown`)).status).toBe(404);
 	});
 
@@ -211,21 +181,14 @@ describe.each(ENGINES)('estimator pages and API on %s', (engine) => {
 		const res = await fetch(`${server.url}/papers`);
 		expect(res.status).toBe(200);
 		const html = await res.text();
-		const archive = Object.entries(ARCHIVE_MEDIANS).map(([gpu, m]) => ({
-			gpu,
-			medianPerGpuHourUsd: m,
-			from: '2026-06-21',
-			to: '2026-07-20',
-			days: 30
-		}));
-		const qlora33 = priceCard(PAPERS.find((p) => p.id === 'qlora')!.cards[1]!, expectedOffers(), archive);
-		// 12 GPU-hours × vast.ai's 2×4090 box at $0.3333 per GPU-hour; archive 12 × $0.5421
-		expect(qlora33.current!.offer.pricePerGpuHourUsd).toBe(0.3333);
-		expect(html).toContain(usdText(qlora33.current!.usdLow));
-		expect(html).toContain(usdText(qlora33.archive!.usdLow));
+		// By hand, not by priceCard: Guanaco-33B is 12 GPU-hours on a 24 GB card; the cheapest seeded
+		// per-GPU-hour of one is vast.ai's 2×4090 box at $0.3333 → 12 × 0.3333 = $3.9996 → "$4.00"; the
+		// archive median $0.5421 → 12 × 0.5421 = $6.5052 → "$6.51".
+		expect(html).toContain('$4.00');
+		expect(html).toContain('$6.51');
 		expect(html).toMatch(/2026-06-21 to\s+2026-07-20/);
-		const zephyr = priceCard(PAPERS.find((p) => p.id === 'zephyr')!.cards[0]!, expectedOffers(), archive);
-		expect(html).toContain(`${usdText(zephyr.current!.usdLow)}–${usdText(zephyr.current!.usdHigh)}`);
+		// Zephyr: 32–64 GPU-hours on A100 80GB at vast.ai's $1.0987 → $35.1584–$70.3168.
+		expect(html).toContain('$35.16–$70.32');
 		// a card whose GPU has no current offer says so plainly
 		expect(gpuBySlug('a100-sxm-40gb')).toBeDefined();
 		expect(html).toMatch(

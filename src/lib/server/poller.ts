@@ -423,6 +423,11 @@ export interface SchedulerOptions extends Pick<PollOptions, 'http'> {
 	log?: (line: string) => void;
 	/** a cycle that could not run (default console.error); `err` only for unexpected errors */
 	logError?: (line: string, err?: unknown) => void;
+	/**
+	 * The clock that picks the interval slot and the next tick, in ms since the epoch (default Date.now).
+	 * Tests pin it so "two instances in one interval" does not depend on the wall-clock minute.
+	 */
+	now?: () => number;
 }
 
 /** One line per provider for logs and the CLI. */
@@ -448,6 +453,7 @@ export function createPollerHook(options: SchedulerOptions = {}): StartHook {
 		const logError =
 			options.logError ??
 			((line: string, err?: unknown) => (err === undefined ? console.error(line) : console.error(line, err)));
+		const clock = options.now ?? Date.now;
 		const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		const controller = new AbortController();
 		let timer: ReturnType<typeof setTimeout> | undefined;
@@ -457,7 +463,7 @@ export function createPollerHook(options: SchedulerOptions = {}): StartHook {
 		const tick = async () => {
 			if (stopped || running) return;
 			running = (async () => {
-				const slot = Math.floor(Date.now() / intervalMs);
+				const slot = Math.floor(clock() / intervalMs);
 				const res = await app.database.tryWithLock(LOCK_KEYS.poll, async () => {
 					if (!(await claimPollSlot(app.database.db, slot, instance))) return null;
 					return pollOnce(app.database, app.config, {
@@ -489,7 +495,7 @@ export function createPollerHook(options: SchedulerOptions = {}): StartHook {
 			if (stopped) return;
 			timer = setTimeout(() => {
 				void tick().then(() => {
-					const now = Date.now();
+					const now = clock();
 					// Aim at the start of the next interval, so all instances compete for the same slot.
 					schedule((Math.floor(now / intervalMs) + 1) * intervalMs - now + 50);
 				});

@@ -95,6 +95,21 @@ function on(tx: unknown): Db {
 	return tx as Db;
 }
 
+/**
+ * Test-only hook (tests/integration/crash.test.ts): with HOLD_SNAPSHOT_WRITE_FOR_TEST=1 a snapshot write
+ * stops inside its transaction, after its snapshot row and offers are inserted and before the rest,
+ * prints SNAPSHOT_WRITE_HELD and waits there, so a SIGKILL is known to land inside the write on either
+ * engine. Never set it outside that test.
+ */
+export const HOLD_SNAPSHOT_WRITE_ENV = 'HOLD_SNAPSHOT_WRITE_FOR_TEST';
+export const SNAPSHOT_WRITE_HELD = '[test] snapshot write held inside its transaction';
+
+async function holdForCrashTest(snapshotId: number): Promise<void> {
+	console.log(`${SNAPSHOT_WRITE_HELD} (snapshot ${snapshotId})`);
+	// a ref'd timer keeps the process alive until the test kills it (10 min at most)
+	await new Promise((resolve) => setTimeout(resolve, 600_000));
+}
+
 export async function storeSnapshot(
 	db: Db,
 	provider: ProviderId,
@@ -142,6 +157,7 @@ export async function storeSnapshot(
 		if (full.length) rest.push(insertAggregatesSql(snapshotId, provider, at, full));
 		if (series.length) rest.push(insertPollHistorySql(provider, at, series));
 		await inserting;
+		if (process.env[HOLD_SNAPSHOT_WRITE_ENV] === '1') await holdForCrashTest(snapshotId);
 		// The rest in one go: a connection runs its queries in the order sent, and the server goes from one
 		// to the next without waiting for a round trip each (the first failure fails the transaction).
 		await Promise.all(rest.map((q) => tx.execute(q)));

@@ -187,6 +187,8 @@ export interface DeliveryOptions {
 	/** wait before retry i (ms); the last value repeats */
 	backoffMs?: number[];
 	timeoutMs?: number;
+	/** the longest wait a 429's Retry-After may ask for (ms); longer asks are cut to this */
+	maxRetryAfterMs?: number;
 }
 
 export interface DeliveryResult {
@@ -196,16 +198,29 @@ export interface DeliveryResult {
 }
 
 /**
- * Bounded retries: 3 tries, 1 s then 5 s apart, 10 s per try — a receiver that is briefly down still
- * gets the alert, one that is gone costs at most ~36 s of the post-poll work.
+ * Bounded retries: 3 tries, 1 s then 5 s apart (up to 10 s when a 429 asks for longer), 10 s per try —
+ * a receiver that is briefly down still gets the alert, one that is gone costs at most ~36 s of the
+ * post-poll work (~50 s if it keeps answering 429 with a long Retry-After).
  */
 export const WEBHOOK_ATTEMPTS = 3;
 export const WEBHOOK_BACKOFF_MS = [1000, 5000];
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A 429's Retry-After is honoured up to this, so a receiver cannot hold the post-poll work for long. */
+export const WEBHOOK_MAX_RETRY_AFTER_MS = 10_000;
+
+/** Retry-After as delay-seconds or an HTTP date → ms from now; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+	const v = (Array.isArray(value) ? value[0] : value)?.trim();
+	if (!v) return undefined;
+	if (/^\d+$/.test(v)) return Number(v) * 1000;
+	const at = Date.parse(v);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 /**
- * POSTs JSON to a webhook. Retries on network errors, timeouts, 429 and 5xx; gives up at once on other
- * answers (3xx included: redirects are not followed, their target was never checked).
+ * POSTs JSON to a webhook. Retries on network errors, timeouts, 429 (after its Retry-After, capped) and
+ * 5xx; gives up at once on other answers (3xx included: redirects are not followed, their target was
+ * never checked).
  */
 export async function deliverWebhook(
 	rawUrl: string,
@@ -234,6 +249,7 @@ export async function deliverWebhook(
 	try {
 		for (let i = 1; i <= attempts; i++) {
 			let retry = false;
+			let askedWaitMs: number | undefined;
 			try {
 				const res = await request(syntax.url, {
 					method: 'POST',
@@ -247,6 +263,7 @@ export async function deliverWebhook(
 					return { status: 'delivered', attempts: i, error: null };
 				error = hostOnly(`HTTP ${res.statusCode}`);
 				retry = res.statusCode === 429 || res.statusCode >= 500;
+				if (res.statusCode === 429) askedWaitMs = retryAfterMs(res.headers['retry-after']);
 			} catch (err) {
 				const e = err as NodeJS.ErrnoException;
 				const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
@@ -255,7 +272,11 @@ export async function deliverWebhook(
 			}
 			if (!retry) return { status: 'failed', attempts: i, error };
 			if (i < attempts) {
-				await new Promise((r) => setTimeout(r, backoff[Math.min(i - 1, backoff.length - 1)] ?? 0));
+				const planned = backoff[Math.min(i - 1, backoff.length - 1)] ?? 0;
+				// A 429 that says when to come back is waited for (never less than the backoff, never past the cap).
+				const cap = opts.maxRetryAfterMs ?? WEBHOOK_MAX_RETRY_AFTER_MS;
+				const wait = askedWaitMs === undefined ? planned : Math.max(planned, Math.min(askedWaitMs, cap));
+				await new Promise((r) => setTimeout(r, wait));
 			} else {
 				return { status: 'failed', attempts: i, error };
 			}
