@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
+import { getPageFreshness } from '$lib/server/providers';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import { formFromQuery, formToQuery } from './form';
 import type { PageServerLoad } from './$types';
@@ -16,11 +17,13 @@ export const load: PageServerLoad = async ({ url }) => {
 		const canonical = formToQuery(formFromQuery(url.searchParams)).toString();
 		if (canonical !== url.searchParams.toString()) redirect(303, `/estimate?${canonical}`);
 	}
-	const { db } = getApp().database;
-	const [offers, archive, snapshots] = await Promise.all([
+	const { database, config } = getApp();
+	const db = database.db;
+	const [offers, archive, snapshots, freshness] = await Promise.all([
 		readCurrentOffers(db),
 		readArchiveReferences(db),
-		readCurrentSnapshots(db)
+		readCurrentSnapshots(db),
+		getPageFreshness(db, config)
 	]);
-	return { offers, archive, snapshots };
+	return { offers, archive, snapshots, freshness };
 };

@@ -2,14 +2,20 @@ import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { architectureFromCatalog, MODEL_RECORDS, weightBytes } from '$lib/estimator';
 import { hardwarePicker, MODEL_USES } from '$lib/model-report';
 import { getApp } from '$lib/server/app';
+import { getPageFreshness } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import type { PageServerLoad } from './$types';
 
 const QLORA = MODEL_USES.find((u) => u.id === 'qlora')!;
 
 export const load: PageServerLoad = async () => {
-	const { db } = getApp().database;
-	const [offers, snapshots] = await Promise.all([readCurrentOffers(db), readCurrentSnapshots(db)]);
+	const { database, config } = getApp();
+	const db = database.db;
+	const [offers, snapshots, freshness] = await Promise.all([
+		readCurrentOffers(db),
+		readCurrentSnapshots(db),
+		getPageFreshness(db, config)
+	]);
 	const models = MODEL_RECORDS.map((m) => {
 		const arch = architectureFromCatalog(m);
 		const pick = hardwarePicker(m.id, arch, QLORA, offers)[0];
@@ -33,5 +39,5 @@ export const load: PageServerLoad = async () => {
 					: null
 		};
 	});
-	return { models, snapshots, referenceTokens: QLORA.referenceTokens };
+	return { models, snapshots, freshness, referenceTokens: QLORA.referenceTokens };
 };

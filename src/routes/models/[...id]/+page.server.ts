@@ -2,14 +2,20 @@ import { error } from '@sveltejs/kit';
 import { architectureFromCatalog, DEFAULTS, modelById } from '$lib/estimator';
 import { hardwarePicker, memoryTable, MODEL_USES, SERVING_REFERENCE_TOKENS } from '$lib/model-report';
 import { getApp } from '$lib/server/app';
+import { getPageFreshness } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const record = modelById(params.id);
 	if (!record) error(404, 'Not found');
-	const { db } = getApp().database;
-	const [offers, snapshots] = await Promise.all([readCurrentOffers(db), readCurrentSnapshots(db)]);
+	const { database, config } = getApp();
+	const db = database.db;
+	const [offers, snapshots, freshness] = await Promise.all([
+		readCurrentOffers(db),
+		readCurrentSnapshots(db),
+		getPageFreshness(db, config)
+	]);
 	const arch = architectureFromCatalog(record);
 	return {
 		model: record,
@@ -28,6 +34,7 @@ export const load: PageServerLoad = async ({ params }) => {
 			rows: hardwarePicker(record.id, arch, use, offers)
 		})),
 		snapshots,
+		freshness,
 		settings: {
 			seqLen: DEFAULTS.seqLen,
 			microBatch: DEFAULTS.microBatch,
