@@ -48,6 +48,8 @@ try {
 			{
 				DATA_DIR: dataDir,
 				...fake.env(),
+				// the fake Lambda accepts any key: all three providers' offers appear
+				LAMBDA_API_KEY: 'screenshots',
 				PORT: String(port),
 				POLL_INTERVAL_MINUTES: '10',
 				ARCHIVE_IMPORT: '1'

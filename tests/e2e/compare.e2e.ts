@@ -97,7 +97,10 @@ test('filters without JavaScript: the form and the links are plain HTML', async 
 
 test('starts without LAMBDA_API_KEY and shows Lambda as needing it', async ({ page }) => {
 	await page.goto('/');
-	await expect(page.locator('li[data-provider="lambda"]')).toContainText('needs LAMBDA_API_KEY');
+	// users read "not included"; the setting behind it is in the title and on /providers
+	const badge = page.locator('li[data-provider="lambda"] .badge');
+	await expect(badge).toHaveText('not included');
+	await expect(badge).toHaveAttribute('title', /needs LAMBDA_API_KEY/);
 	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers' }).click();
 	const lambda = page.locator('section[data-provider="lambda"]');
 	await expect(lambda).toContainText('disabled');

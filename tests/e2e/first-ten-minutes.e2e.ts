@@ -144,6 +144,34 @@ for (const size of SIZES) {
 	});
 }
 
+test('the GPU page’s history chart logs no warning in any range (Chart.js “ticks” included)', async ({
+	page
+}) => {
+	const messages: string[] = [];
+	page.on('console', (m) => {
+		if (m.type() === 'warning' || m.type() === 'error') messages.push(m.text());
+	});
+	await waitForPrices(page);
+	for (const range of ['', '?range=7d', '?range=30d', '?range=all']) {
+		await page.goto(`/gpus/rtx-4090${range}`);
+		await expect(page.locator('figure.chart canvas')).toBeVisible();
+		await page.waitForLoadState('networkidle');
+	}
+	expect(messages).toEqual([]);
+	// live data this young says so
+	await expect(page.getByTestId('young-live')).toContainText('only since');
+});
+
+test('Compare’s filters apply on change and leave no empty parameter in the URL', async ({ page }) => {
+	await waitForPrices(page);
+	await page.goto('/');
+	await page.getByLabel('Pricing').selectOption('on_demand');
+	await expect(page).toHaveURL(/\?pricing=on_demand$/);
+	// a hand-written URL with empty parameters is cleaned too
+	await page.goto('/?gpu=&pricing=spot&cloud=');
+	await expect(page).toHaveURL(/\/\?pricing=spot$/);
+});
+
 test.describe('phone 390×844', () => {
 	test.use({ viewport: { width: 390, height: 844 } });
 
