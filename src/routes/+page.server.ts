@@ -8,7 +8,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
 	const clean = withoutEmptyParams(url.searchParams);
-	if (clean !== null) redirect(303, `${url.pathname}${clean}${url.hash}`);
+	if (clean !== null) redirect(303, `${url.pathname}${clean}`);
 	const query = parseQuery(compareQuerySchema, url.searchParams);
 	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
 	const { sort = 'catalog', dir = 'asc', ...filters } = query.value;

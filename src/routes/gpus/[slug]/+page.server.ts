@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const gpu = gpuBySlug(params.slug);
 	if (!gpu) error(404, `No GPU "${params.slug.slice(0, 40)}" in the catalog`);
 	const clean = withoutEmptyParams(url.searchParams);
-	if (clean !== null) redirect(303, `${url.pathname}${clean}${url.hash}`);
+	if (clean !== null) redirect(303, `${url.pathname}${clean}`);
 	const query = parseQuery(offersQuerySchema, url.searchParams);
 	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
 	const { sort = 'price', dir = 'asc', limit: _limit, format: _format, gpu: _gpu, ...filters } = query.value;
