@@ -211,10 +211,14 @@ test.describe('phone 390×844', () => {
 	test('the model page’s “Reference job now” is on screen', async ({ page }) => {
 		await waitForPrices(page);
 		await page.goto('/models/mistralai/Mistral-7B-v0.1');
-		const header = page.getByRole('columnheader', { name: /Reference job now/ }).first();
-		await header.scrollIntoViewIfNeeded();
-		const box = (await header.boundingBox())!;
-		expect(box.x).toBeGreaterThanOrEqual(0);
-		expect(box.x + box.width).toBeLessThanOrEqual(390);
+		// without scrolling any table sideways: the job's price is in view beside the GPUs
+		const rects = await page
+			.getByRole('columnheader', { name: /Reference job now/ })
+			.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+		expect(rects.length).toBeGreaterThan(0);
+		for (const right of rects) expect(right).toBeLessThanOrEqual(390);
+		const firstPrice = page.getByTestId('picker-qlora').locator('tbody tr').first().locator('td').nth(1);
+		await expect(firstPrice).toHaveText(/\$\d/);
+		expect(await firstPrice.evaluate((e) => e.getBoundingClientRect().right)).toBeLessThanOrEqual(390);
 	});
 });
