@@ -349,3 +349,35 @@ export function requestToQuery(r: Partial<Record<(typeof REQUEST_FIELDS)[number]
 	}
 	return q.toString();
 }
+
+export type FieldIssue = { field: string; message: string };
+
+/**
+ * The /estimate page's reading of a shared link: one wrong field must not cost the user the rest of their
+ * answers. Every field an issue names (its top-level part: `model.hidden_size` → `model`) is replaced by
+ * `fallback[field]` or, without one, left to its default, and the query is parsed again; `dropped` says
+ * what was replaced and why, so the page can say so. A few rounds suffice: each round removes at least one
+ * field and there are 14. `result` is an error only when even the fallbacks fail.
+ */
+export function parseEstimateQueryKeeping(
+	params: URLSearchParams,
+	fallback: Partial<Record<(typeof REQUEST_FIELDS)[number], string>>,
+	hub: HubConfigs = {}
+): { result: Parsed; dropped: FieldIssue[] } {
+	const q = new URLSearchParams(params);
+	const dropped: FieldIssue[] = [];
+	let result = parseEstimateQuery(q, true, hub);
+	for (let round = 0; round < REQUEST_FIELDS.length && !result.ok; round++) {
+		const before = q.toString();
+		for (const issue of result.error.issues) {
+			dropped.push(issue);
+			const top = issue.field.split('.')[0] as (typeof REQUEST_FIELDS)[number];
+			q.delete(top);
+			const replacement = fallback[top];
+			if (replacement !== undefined) q.set(top, replacement);
+		}
+		if (q.toString() === before) break;
+		result = parseEstimateQuery(q, true, hub);
+	}
+	return { result, dropped };
+}

@@ -38,12 +38,31 @@ export function pricingLabel(p: string): string {
 	return p === 'spot' ? 'spot' : 'on-demand';
 }
 
-/** A GB figure (1e9 bytes) with the precision its size needs. */
-export function gbText(x: number): string {
-	if (!Number.isFinite(x)) return '–';
-	if (x >= 100) return `${x.toFixed(0)} GB`;
-	if (x >= 10) return `${x.toFixed(1)} GB`;
-	return `${x.toFixed(2)} GB`;
+/**
+ * GPU memory is shown in one unit on every page: GiB (2^30 bytes), the unit a card's nominal size is in
+ * (an "RTX 4090 24GB" holds 24 GiB, nvidia-smi's MiB / 1024). The estimator computes in GB (1e9 bytes);
+ * figures are converted here, at display, so "fits" never contradicts the numbers beside it.
+ */
+export const MEMORY_UNIT = 'GiB';
+const BYTES_PER_GIB = 2 ** 30;
+
+/** A GB figure (1e9 bytes, the estimator's unit) in GiB. */
+export function gbToGib(gb: number): number {
+	return (gb * 1e9) / BYTES_PER_GIB;
+}
+
+/** A memory figure given in GB (1e9 bytes), shown in GiB with the precision its size needs. */
+export function gbText(gb: number): string {
+	if (!Number.isFinite(gb)) return '–';
+	const x = gbToGib(gb);
+	if (x >= 100) return `${x.toFixed(0)} ${MEMORY_UNIT}`;
+	if (x >= 10) return `${x.toFixed(1)} ${MEMORY_UNIT}`;
+	return `${x.toFixed(2)} ${MEMORY_UNIT}`;
+}
+
+/** A card's nominal memory (the catalog's vramGb, which is GiB: "24GB" cards hold 24 GiB). */
+export function vramText(vramGb: number): string {
+	return `${vramGb} ${MEMORY_UNIT}`;
 }
 
 /** A USD amount of any size (job totals): whole dollars from $1,000 up, cents, then tenths of a cent. */
@@ -81,4 +100,14 @@ export function tokensPerSecondText(x: number): string {
 export function providerLabel(id: string | null | undefined): string {
 	if (!id) return '';
 	return (PROVIDER_LABELS as Record<string, string>)[id] ?? id;
+}
+
+/**
+ * Running text from the estimator (its assumptions) speaks GB (1e9 bytes): its memory figures are
+ * rewritten in GiB like every other figure on the page ("X GiB = Y GB" becomes "X GiB"). GB/s stays.
+ */
+export function memoryUnitsInText(text: string): string {
+	return text
+		.replace(/(\d+(?:\.\d+)?) GiB = \d+(?:\.\d+)? GB\b(?!\/)/g, '$1 GiB')
+		.replace(/(\d+(?:\.\d+)?) GB\b(?!\/)/g, (_, x: string) => gbText(Number(x)));
 }

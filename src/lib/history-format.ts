@@ -39,9 +39,10 @@ export function providerLabel(p: string): string {
  * clouds (archive/README.md), so it says so.
  */
 export function seriesLabel(s: Omit<SeriesKey, 'source'> & { source?: string }): string {
+	// One naming for live and archive series: the provider, then its cloud where the source says which
+	// ("RunPod secure cloud"); a series without a cloud is the provider's whole list ("RunPod").
 	let name = providerLabel(s.provider);
-	if (s.cloud) name += ` ${s.cloud}`;
-	else if (s.provider === 'runpod') name += ' (either cloud)';
+	if (s.cloud) name += ` ${s.cloud} cloud`;
 	return `${name} · ${PRICING_LABELS[s.pricing] ?? s.pricing}`;
 }
 

@@ -117,3 +117,14 @@ export function filtersToParams(values: Record<string, unknown>): URLSearchParam
 	}
 	return params;
 }
+
+/**
+ * A filter form submitted with GET sends every field, so "Any" leaves `?gpu=&cloud=` in the URL: the
+ * query without its empty parameters, or null when it has none (the page then redirects to the clean URL).
+ */
+export function withoutEmptyParams(params: URLSearchParams): string | null {
+	const kept = [...params].filter(([, v]) => v.trim() !== '');
+	if (kept.length === [...params].length) return null;
+	const q = new URLSearchParams(kept).toString();
+	return q ? `?${q}` : '';
+}

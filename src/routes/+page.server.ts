@@ -1,12 +1,14 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { compareByGpu, filterOptions, REFERENCE_JOB_TEXT, sortCompareRows } from '$lib/server/offers';
 import { enabledProviders, getProviderHealth } from '$lib/server/providers';
-import { compareQuerySchema, parseQuery } from '$lib/offer-filters';
+import { compareQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
 import { VASTAI_ALLOCATED_STORAGE_GB } from '../../adapters/vastai.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
+	const clean = withoutEmptyParams(url.searchParams);
+	if (clean !== null) redirect(303, `${url.pathname}${clean}`);
 	const query = parseQuery(compareQuerySchema, url.searchParams);
 	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
 	const { sort = 'catalog', dir = 'asc', ...filters } = query.value;

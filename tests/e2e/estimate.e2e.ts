@@ -53,9 +53,9 @@ test('with JavaScript the estimate updates as you type and the URL reproduces it
 	await expect(page).toHaveURL(/gpu=h100-sxm/);
 	await expect(page).toHaveURL(/gpuCount=8/);
 
-	// a typo names the field and keeps the last good URL
+	// a typo names the field by its label and keeps the last good URL
 	await page.getByLabel('Sequence length').fill('0');
-	await expect(page.getByTestId('estimate-error')).toContainText('seqLen');
+	await expect(page.getByTestId('estimate-error')).toContainText('Sequence length');
 	await page.getByLabel('Sequence length').fill('2048');
 	await expect(page.getByTestId('fits')).toHaveText('fits');
 
@@ -90,7 +90,7 @@ test('without JavaScript the form submits to /estimate and lands on the URL that
 	// invalid input comes back with the field named, values kept
 	await page.getByLabel('Micro-batch per GPU').fill('-3');
 	await page.getByRole('button', { name: 'Estimate' }).click();
-	await expect(page.getByTestId('estimate-error')).toContainText('microBatch');
+	await expect(page.getByTestId('estimate-error')).toContainText('Micro-batch per GPU');
 	await expect(page.getByLabel('Sequence length')).toHaveValue('4096');
 	await context.close();
 });

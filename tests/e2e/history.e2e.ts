@@ -66,7 +66,7 @@ test('without JavaScript the GPU page still shows the history table (and no char
 	await page.goto('/gpus/h100-sxm?range=all');
 	await expect(page.locator('figure.chart')).toHaveCount(0);
 	await expect(
-		page.locator('details', { hasText: 'RunPod secure · on-demand' }).locator('summary')
+		page.locator('details', { hasText: 'RunPod secure cloud · on-demand' }).locator('summary')
 	).toContainText('$2.99');
 	await context.close();
 });

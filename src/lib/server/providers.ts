@@ -247,3 +247,23 @@ export async function getFreshness(db: Db, config: Config, now = new Date()): Pr
 		sourceNote: h.sourceNote
 	}));
 }
+
+/**
+ * What every page that shows a current price passes to ProviderFreshness (the age of each provider's
+ * snapshot and whether it is stale), so the pages say it the same way.
+ */
+export async function getPageFreshness(db: Db, config: Config, now = new Date()) {
+	const health = await getProviderHealth(db, config, now);
+	return {
+		now: now.toISOString(),
+		providers: health.map((h) => ({
+			provider: h.provider,
+			label: h.label,
+			enabled: h.enabled,
+			disabledReason: h.disabledReason,
+			observedAt: h.observedAt,
+			stale: h.stale,
+			lastPollFailed: h.lastPollFailed
+		}))
+	};
+}

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { hubModelId } from '$lib/estimate-input';
 import { getApp } from '$lib/server/app';
-import { enabledProviders } from '$lib/server/providers';
+import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { resolveHubConfig } from '$lib/server/hub-config';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import { formFromQuery, formToQuery } from './form';
@@ -24,16 +24,18 @@ export const load: PageServerLoad = async ({ url }) => {
 	const scope = enabledProviders(app.config);
 	// a model outside the list: its config.json (database, else the Hub) so the page can estimate it
 	const hubId = hubModelId({ model: url.searchParams.get('model') ?? '' });
-	const [offers, archive, snapshots, hub] = await Promise.all([
+	const [offers, archive, snapshots, freshness, hub] = await Promise.all([
 		readCurrentOffers(db, scope),
 		readArchiveReferences(db),
 		readCurrentSnapshots(db, scope),
+		getPageFreshness(db, app.config),
 		hubId ? resolveHubConfig(db, hubId, { endpoint: app.config.hfEndpoint, token: app.config.hfToken }) : null
 	]);
 	return {
 		offers,
 		archive,
 		snapshots,
+		freshness,
 		hub: hub ? { id: hub.id, config: hub.ok ? hub.config : null, error: hub.ok ? null : hub.message } : null
 	};
 };

@@ -35,10 +35,35 @@ export const CUSTOM = 'custom';
 /** the model select's value for "a Hugging Face model by id" (the id is in hubId) */
 export const HUB = 'hub';
 
+/** What the form's labels call each field, so messages name what the user sees, not the URL's key. */
+export function fieldLabel(field: string, method: string): string {
+	const training = method !== 'inference';
+	const labels: Record<string, string> = {
+		model: 'Model',
+		method: 'Method',
+		precision: method === 'qlora' ? 'Quantization' : 'Weights',
+		gpu: 'GPU',
+		gpuCount: 'GPUs',
+		seqLen: training ? 'Sequence length' : 'Context length',
+		microBatch: training ? 'Micro-batch per GPU' : 'Concurrent sequences',
+		datasetTokens: training ? 'Dataset tokens' : 'Tokens to generate',
+		epochs: 'Epochs',
+		gradientCheckpointing: 'Gradient checkpointing',
+		optimizer: 'Optimizer',
+		sharding: 'Multi-GPU sharding',
+		loraRank: 'LoRA rank',
+		loraTargets: 'LoRA targets'
+	};
+	const [top, ...rest] = field.split('.');
+	if (top === 'model' && rest.length) return `config.json ${rest.join('.')}`;
+	return labels[top!] ?? field;
+}
+
 export function formFromQuery(q: URLSearchParams): FormValues {
 	const get = (k: string, d: string | number | boolean) => q.get(k)?.trim() || String(d);
-	const empty = [...q.keys()].length === 0;
-	const model = get('model', empty ? EXAMPLE.model : '');
+	// A shared link may carry any subset of the fields (`?gpu=h100-sxm`): the rest take the example's
+	// answers and the defaults, shown filled in.
+	const model = get('model', EXAMPLE.model);
 	const custom = model.startsWith('{') || model === CUSTOM;
 	// any other id outside the list is a Hugging Face model id (the page's form sends it as hubId)
 	const hubId =
@@ -49,7 +74,7 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 		hubId,
 		// the page's form sends a pasted config as customConfig with model=custom; URLs carry it in model
 		customConfig: model === CUSTOM ? (q.get('customConfig') ?? '') : custom ? model : '',
-		method: get('method', empty ? EXAMPLE.method : ''),
+		method: get('method', EXAMPLE.method),
 		precision: get('precision', ''),
 		seqLen: get('seqLen', DEFAULTS.seqLen),
 		microBatch: get('microBatch', DEFAULTS.microBatch),
@@ -57,7 +82,7 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 		loraRank: get('loraRank', DEFAULTS.loraRank),
 		loraTargets: get('loraTargets', DEFAULTS.loraTargets),
 		optimizer: get('optimizer', DEFAULTS.optimizer),
-		gpu: get('gpu', empty ? EXAMPLE.gpu : ''),
+		gpu: get('gpu', EXAMPLE.gpu),
 		gpuCount: get('gpuCount', DEFAULTS.gpuCount),
 		datasetTokens: get('datasetTokens', DEFAULTS.datasetTokens),
 		epochs: get('epochs', DEFAULTS.epochs),

@@ -2,19 +2,29 @@ import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { architectureFromCatalog, MODEL_RECORDS, weightBytes } from '$lib/estimator';
 import { hardwarePicker, MODEL_USES } from '$lib/model-report';
 import { getApp } from '$lib/server/app';
-import { enabledProviders } from '$lib/server/providers';
+import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import type { PageServerLoad } from './$types';
 
 const QLORA = MODEL_USES.find((u) => u.id === 'qlora')!;
 
-export const load: PageServerLoad = async () => {
+/** Sort orders of /models (`?sort=`); the default puts the families most people look for first. */
+const SORTS = ['popular', 'size', 'name', 'cost'] as const;
+type Sort = (typeof SORTS)[number];
+/** Organisations a newcomer is most likely to look for, in this order; the rest follow by size. */
+const POPULAR_ORGS = ['meta-llama', 'mistralai', 'Qwen', 'deepseek-ai', 'HuggingFaceH4'];
+
+export const load: PageServerLoad = async ({ url }) => {
+	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
+	const sortParam = url.searchParams.get('sort') ?? '';
+	const sort: Sort = (SORTS as readonly string[]).includes(sortParam) ? (sortParam as Sort) : 'popular';
 	const { database, config } = getApp();
 	const db = database.db;
 	const scope = enabledProviders(config);
-	const [offers, snapshots] = await Promise.all([
+	const [offers, snapshots, freshness] = await Promise.all([
 		readCurrentOffers(db, scope),
-		readCurrentSnapshots(db, scope)
+		readCurrentSnapshots(db, scope),
+		getPageFreshness(db, config)
 	]);
 	const models = MODEL_RECORDS.map((m) => {
 		const arch = architectureFromCatalog(m);
@@ -39,5 +49,27 @@ export const load: PageServerLoad = async () => {
 					: null
 		};
 	});
-	return { models, snapshots, referenceTokens: QLORA.referenceTokens };
+	const needle = q.toLowerCase();
+	const rank = (id: string) => {
+		const i = POPULAR_ORGS.indexOf(id.split('/')[0]!);
+		return i < 0 ? POPULAR_ORGS.length : i;
+	};
+	const shown = models
+		.filter((m) => !needle || m.id.toLowerCase().includes(needle) || m.family.toLowerCase().includes(needle))
+		.sort((a, b) => {
+			if (sort === 'name') return a.id.localeCompare(b.id);
+			if (sort === 'cost')
+				return (a.qlora?.usd ?? Infinity) - (b.qlora?.usd ?? Infinity) || a.id.localeCompare(b.id);
+			if (sort === 'popular' && rank(a.id) !== rank(b.id)) return rank(a.id) - rank(b.id);
+			return a.paramsTotal - b.paramsTotal || a.id.localeCompare(b.id);
+		});
+	return {
+		models: shown,
+		total: models.length,
+		q,
+		sort,
+		snapshots,
+		freshness,
+		referenceTokens: QLORA.referenceTokens
+	};
 };

@@ -1,10 +1,10 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
 import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
 import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers';
 import { enabledProviders, getProviderHealth } from '$lib/server/providers';
-import { gpuOffersQuerySchema, parseQuery } from '$lib/offer-filters';
+import { gpuOffersQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
 import { gpuBySlug } from '../../../../adapters/catalog.ts';
 import { specDocument } from '../../../../adapters/spec-documents.ts';
 import type { PageServerLoad } from './$types';
@@ -15,6 +15,8 @@ const PAGE_LIMIT = 500;
 export const load: PageServerLoad = async ({ params, url }) => {
 	const gpu = gpuBySlug(params.slug);
 	if (!gpu) error(404, `No GPU "${params.slug.slice(0, 40)}" in the catalog`);
+	const clean = withoutEmptyParams(url.searchParams);
+	if (clean !== null) redirect(303, `${url.pathname}${clean}`);
 	const query = parseQuery(gpuOffersQuerySchema, url.searchParams);
 	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
 	const {

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { architectureFromCatalog, DEFAULTS, modelById } from '$lib/estimator';
 import { hardwarePicker, memoryTable, MODEL_USES, SERVING_REFERENCE_TOKENS } from '$lib/model-report';
 import { getApp } from '$lib/server/app';
-import { enabledProviders } from '$lib/server/providers';
+import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
 import type { PageServerLoad } from './$types';
 
@@ -12,9 +12,10 @@ export const load: PageServerLoad = async ({ params }) => {
 	const { database, config } = getApp();
 	const db = database.db;
 	const scope = enabledProviders(config);
-	const [offers, snapshots] = await Promise.all([
+	const [offers, snapshots, freshness] = await Promise.all([
 		readCurrentOffers(db, scope),
-		readCurrentSnapshots(db, scope)
+		readCurrentSnapshots(db, scope),
+		getPageFreshness(db, config)
 	]);
 	const arch = architectureFromCatalog(record);
 	return {
@@ -34,6 +35,7 @@ export const load: PageServerLoad = async ({ params }) => {
 			rows: hardwarePicker(record.id, arch, use, offers)
 		})),
 		snapshots,
+		freshness,
 		settings: {
 			seqLen: DEFAULTS.seqLen,
 			microBatch: DEFAULTS.microBatch,
