@@ -109,8 +109,15 @@ const MAX_SPEC_VALUE = 1e9;
 
 const SPEC_FIELDS = ['reliability', 'vcpus', 'ramGb', 'diskGb', 'inetDownMbps', 'inetUpMbps'] as const;
 
+/**
+ * Under this a figure is zero: Postgres' `real` cannot hold a subnormal such as 5e-324 (a reliability a host
+ * can send) and would refuse the whole snapshot insert ("value out of range: underflow").
+ */
+const MIN_SPEC_VALUE = 1e-30;
+
 function spec(v: number | null | undefined): number | null {
-	return v !== null && v !== undefined && Number.isFinite(v) && v >= 0 && v <= MAX_SPEC_VALUE ? v : null;
+	if (v === null || v === undefined || !Number.isFinite(v) || v < 0 || v > MAX_SPEC_VALUE) return null;
+	return v < MIN_SPEC_VALUE ? 0 : v;
 }
 
 export interface Tally {

@@ -45,6 +45,12 @@ describe('vast.ai normalization (vast-bundles-offer-real-2024-cli-raw.json)', ()
 		expect(pick(offers, 'on_demand')!.ramGb).toBeCloseTo(16.1, 2);
 	});
 
+	it('stores a host reliability too small for a Postgres real (5e-324) as 0, and it stays low-reliability', () => {
+		const { offers } = vast({ reliability2: 5e-324 });
+		expect(pick(offers, 'on_demand')!.reliability).toBe(0);
+		expect(vast({ reliability2: 1e-3 }).offers[0]!.reliability).toBe(1e-3);
+	});
+
 	it.each([
 		{ num_gpus: 4, dph_total: 2.0, min_bid: 1.2, perGpu: 0.5, spotPerGpu: 0.3 },
 		{ num_gpus: 8, dph_total: 17.07, min_bid: 8, perGpu: 17.07 / 8, spotPerGpu: 1 }

@@ -47,7 +47,7 @@ for (const size of SIZES) {
 			await page.goto('/estimate?gpu=h100-sxm');
 			await expect(page).toHaveURL(/model=mistralai%2FMistral-7B-v0\.1/);
 			await expect(page).toHaveURL(/method=qlora/);
-			await expect(page.getByLabel('Model')).toHaveValue('mistralai/Mistral-7B-v0.1');
+			await expect(page.getByLabel('Model', { exact: true })).toHaveValue('mistralai/Mistral-7B-v0.1');
 			await expect(page.getByLabel('Method')).toHaveValue('qlora');
 			await expect(page.getByLabel('GPU', { exact: true })).toHaveValue('h100-sxm');
 			await expect(page.getByTestId('fits')).toHaveText('fits');

@@ -18,8 +18,6 @@ const LAMBDA_KEY = 'trust_e2e_key';
 const PLANTED_ID = 7_777_777;
 /** Any figure priced from the planted offer reads "$0.000…" (the compare page's "$0.000", /models' "$0.0000081"). */
 const NEAR_ZERO = /\$0\.000/;
-// Own ports when the runner gives a base (E2E_PORT): the suite's own range, never a neighbour's.
-const BASE = Number(process.env.E2E_PORT || 0);
 
 function plantedPayloads() {
 	const recorded = recordedPayloads() as { vastai: { offers: Record<string, unknown>[] } };
@@ -38,16 +36,14 @@ test.beforeAll(async () => {
 	test.setTimeout(180_000);
 	fake = await startFakeProviders({
 		payloads: plantedPayloads(),
-		lambdaKey: LAMBDA_KEY,
-		...(BASE ? { port: BASE + 61 } : {})
+		lambdaKey: LAMBDA_KEY
 	});
 	dataDir = mkdtempSync(join(tmpdir(), 'gpu-dash-e2e-trust-'));
 	server = await startServer({
 		DATA_DIR: dataDir,
 		...fake.env(),
 		LAMBDA_API_KEY: LAMBDA_KEY,
-		POLL_INTERVAL_MINUTES: '60',
-		...(BASE ? { PORT: String(BASE + 60) } : {})
+		POLL_INTERVAL_MINUTES: '60'
 	});
 	// The poll at start stores the three providers' answers.
 	for (let i = 0; i < 300; i++) {
@@ -85,7 +81,7 @@ test('the planted offer is stored, flagged and explained', async ({ request }) =
 	// The CSV carries the trust columns; a bad filter value is a 400 naming it.
 	const csv = await (await request.get(`${server.url}/api/offers?gpu=rtx-4090&format=csv`)).text();
 	const [header, ...lines] = csv.trim().split('\r\n');
-	expect(header!.split(',').slice(-3)).toEqual(['trusted', 'flags', 'trustReason']);
+	expect(header!.split(',').slice(-4)).toEqual(['trusted', 'flags', 'trustReason', 'source']);
 	const plantedLine = lines.find((l) => l.includes(`,${PLANTED_ID},`));
 	expect(plantedLine).toContain(',false,implausible-price;price-outlier,');
 	const bad = await request.get(`${server.url}/api/offers?trusted=maybe`);
