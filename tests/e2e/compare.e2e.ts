@@ -82,6 +82,21 @@ test('filters the compare page, keeps the filters in the URL, sorts, and follows
 	await expect(offers.first()).toContainText('$0.200');
 });
 
+test('a family filter (any A100, any H100) narrows Compare and the offers API to that family’s variants', async ({
+	page
+}) => {
+	await page.goto('/?gpu=any-a100');
+	const names = await rowNames(page);
+	expect(names.length).toBeGreaterThan(1);
+	for (const n of names) expect(n).toMatch(/^A100 /);
+	const api = (await (await page.request.get('/api/offers?gpu=any-h100&limit=500')).json()) as {
+		offers: { gpu: string }[];
+	};
+	const gpus = new Set(api.offers.map((o) => o.gpu));
+	expect(gpus.size).toBeGreaterThan(1);
+	for (const g of gpus) expect(['h100-sxm', 'h100-pcie', 'h100-nvl']).toContain(g);
+});
+
 test('filters without JavaScript: the form and the links are plain HTML', async ({ browser }) => {
 	const context = await browser.newContext({ javaScriptEnabled: false });
 	const page = await context.newPage();

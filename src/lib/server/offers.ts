@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { GPUS, gpuBySlug, type GpuSpec } from '../../../adapters/catalog.ts';
+import { gpuSlugsOf } from '../../../adapters/gpu-families.ts';
 import {
 	PROVIDERS,
 	type Cloud,
@@ -23,10 +24,15 @@ import { isoOf } from './providers.ts';
 
 export type { ProviderScope };
 
+/** A GPU slug, or a family (`any-h100`: every H100 variant, adapters/gpu-families.ts). */
+function gpuMatch(slug: string): SQL {
+	return sql`gpu = any(${sql.param(gpuSlugsOf(slug))}::text[])`;
+}
+
 /** Conditions on the current offers (currentOffers already holds the provider scope). */
 function whereOf(f: OfferFilters): SQL {
 	const parts: SQL[] = [sql`true`];
-	if (f.gpu) parts.push(sql`gpu = ${f.gpu}`);
+	if (f.gpu) parts.push(gpuMatch(f.gpu));
 	if (f.minVramGb !== undefined) parts.push(sql`vram_gb >= ${f.minVramGb}`);
 	if (f.gpuCount !== undefined) parts.push(sql`gpu_count = ${f.gpuCount}`);
 	if (f.pricing) parts.push(sql`pricing = ${f.pricing}`);
@@ -275,7 +281,7 @@ async function perSnapshotVersion<T>(
  */
 function aggregateWhere(f: OfferFilters, scope: ProviderScope): SQL {
 	const parts: SQL[] = [sql`snapshot_id in (${currentSnapshotIds(scope)})`];
-	if (f.gpu) parts.push(sql`gpu = ${f.gpu}`);
+	if (f.gpu) parts.push(gpuMatch(f.gpu));
 	if (f.minVramGb !== undefined) {
 		const slugs = GPUS.filter((g) => g.vramGb >= f.minVramGb!).map((g) => g.slug);
 		parts.push(sql`gpu = any(${sql.param(slugs)}::text[])`);
