@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { compareByGpu, filterOptions, REFERENCE_JOB_TEXT, sortCompareRows } from '$lib/server/offers';
-import { enabledProviders, getProviderHealth } from '$lib/server/providers';
+import { enabledProviders, freshnessRow, getProviderHealth } from '$lib/server/providers';
 import { compareQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
 import { VASTAI_ALLOCATED_STORAGE_GB } from '../../adapters/vastai.ts';
 import type { PageServerLoad } from './$types';
@@ -26,17 +26,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		sort,
 		dir,
 		rows: sortCompareRows(rows, sort, dir),
-		providers: health.map((h) => ({
-			provider: h.provider,
-			label: h.label,
-			enabled: h.enabled,
-			disabledReason: h.disabledReason,
-			observedAt: h.observedAt,
-			stale: h.stale,
-			lastPollFailed: h.lastPollFailed,
-			sourceNote: h.sourceNote,
-			offers: h.offers
-		})),
+		providers: health.map((h) => ({ ...freshnessRow(h), offers: h.offers })),
 		options,
 		vastaiStorageGb: VASTAI_ALLOCATED_STORAGE_GB,
 		referenceJob: REFERENCE_JOB_TEXT

@@ -16,6 +16,8 @@ import {
 	type Watch,
 	type WatchInput
 } from './alerts.ts';
+import { GPUS } from '../../../adapters/catalog.ts';
+import { GPU_FAMILIES } from '../../../adapters/gpu-families.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentOffers, type ProviderScope } from './current-offers.ts';
@@ -203,3 +205,19 @@ export function formError(field: string, message: string) {
 	const text = /^[A-Z]/.test(message) || !label ? message : `${label} ${message}`;
 	return { field, error: text };
 }
+
+/** A watch form read and checked: its values (re-rendered on a refusal) and either the input or the error. */
+export function parseWatchForm(form: FormData) {
+	const values = watchValuesFromForm(form);
+	const parsed = watchInputSchema.safeParse(values);
+	if (parsed.success) return { values, data: parsed.data, error: null };
+	const issue = parsed.error.issues[0]!;
+	return { values, data: null, error: formError(String(issue.path[0] ?? ''), issue.message) };
+}
+
+/** The choices of the watch form (the /alerts page and a watch's manage page). */
+export const WATCH_FORM_CHOICES = {
+	gpus: GPUS.map((g) => ({ slug: g.slug, name: g.name })),
+	families: GPU_FAMILIES.map((f) => ({ slug: f.slug, name: f.name, variants: f.members.length })),
+	providers: [...PROVIDERS]
+};

@@ -249,21 +249,25 @@ export async function getFreshness(db: Db, config: Config, now = new Date()): Pr
 }
 
 /**
- * What every page that shows a current price passes to ProviderFreshness (the age of each provider's
- * snapshot and whether it is stale), so the pages say it the same way.
+ * One provider as every page that shows a current price passes it to ProviderFreshness: the age of its
+ * snapshot, whether it is stale, and where its prices come from (Lambda's keyless list prices: stock
+ * unknown), so the pages say it the same way.
  */
+export function freshnessRow(h: ProviderHealth) {
+	return {
+		provider: h.provider,
+		label: h.label,
+		enabled: h.enabled,
+		disabledReason: h.disabledReason,
+		observedAt: h.observedAt,
+		stale: h.stale,
+		lastPollFailed: h.lastPollFailed,
+		sourceNote: h.sourceNote
+	};
+}
+
+/** The freshness of every provider, for the pages that show a current price without provider health. */
 export async function getPageFreshness(db: Db, config: Config, now = new Date()) {
 	const health = await getProviderHealth(db, config, now);
-	return {
-		now: now.toISOString(),
-		providers: health.map((h) => ({
-			provider: h.provider,
-			label: h.label,
-			enabled: h.enabled,
-			disabledReason: h.disabledReason,
-			observedAt: h.observedAt,
-			stale: h.stale,
-			lastPollFailed: h.lastPollFailed
-		}))
-	};
+	return { now: now.toISOString(), providers: health.map(freshnessRow) };
 }

@@ -1,7 +1,4 @@
 import { fail } from '@sveltejs/kit';
-import { GPUS } from '../../../adapters/catalog.ts';
-import { GPU_FAMILIES } from '../../../adapters/gpu-families.ts';
-import { PROVIDERS } from '../../../adapters/types.ts';
 import { getApp } from '$lib/server/app';
 import { enabledProviders } from '$lib/server/providers';
 import { publicWatch } from '$lib/server/alert-access';
@@ -11,9 +8,10 @@ import {
 	createOwnedWatch,
 	formError,
 	limitMessage,
-	watchValuesFromForm
+	parseWatchForm,
+	WATCH_FORM_CHOICES
 } from '$lib/server/alert-manage';
-import { listFirings, listWatches, watchIdSchema, watchInputSchema, WatchError } from '$lib/server/alerts';
+import { listFirings, listWatches, watchIdSchema, WatchError } from '$lib/server/alerts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, setHeaders }) => {
@@ -32,24 +30,17 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 		firings,
 		schedule,
 		deleted: deleted.success ? deleted.data : null,
-		gpus: GPUS.map((g) => ({ slug: g.slug, name: g.name })),
-		families: GPU_FAMILIES.map((f) => ({ slug: f.slug, name: f.name, variants: f.members.length })),
-		providers: [...PROVIDERS]
+		...WATCH_FORM_CHOICES
 	};
 };
 
 export const actions: Actions = {
 	create: async ({ request, getClientAddress, setHeaders }) => {
-		const form = await request.formData();
-		const values = watchValuesFromForm(form);
-		const parsed = watchInputSchema.safeParse(values);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0]!;
-			return fail(400, { ...formError(String(issue.path[0] ?? ''), issue.message), values });
-		}
+		const { values, data, error } = parseWatchForm(await request.formData());
+		if (!data) return fail(400, { ...error, values });
 		const app = getApp();
 		try {
-			const res = await createOwnedWatch(app.database.db, parsed.data, {
+			const res = await createOwnedWatch(app.database.db, data, {
 				allowPrivate: app.config.alertAllowPrivate,
 				client: getClientAddress(),
 				limitPerHour: app.config.alertCreateLimitPerHour

@@ -3,7 +3,7 @@ import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
 import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
 import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers';
-import { enabledProviders, getProviderHealth } from '$lib/server/providers';
+import { enabledProviders, freshnessRow, getProviderHealth } from '$lib/server/providers';
 import { gpuOffersQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
 import { gpuBySlug } from '../../../../adapters/catalog.ts';
 import { specDocument } from '../../../../adapters/spec-documents.ts';
@@ -71,15 +71,6 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		history,
 		ranges: RANGES.map((r) => ({ key: r.key, label: r.label })),
 		attribution: { text: ARCHIVE_ATTRIBUTION, url: ARCHIVE_ATTRIBUTION_URL },
-		providers: health.map((h) => ({
-			provider: h.provider,
-			label: h.label,
-			enabled: h.enabled,
-			disabledReason: h.disabledReason,
-			observedAt: h.observedAt,
-			stale: h.stale,
-			lastPollFailed: h.lastPollFailed,
-			sourceNote: h.sourceNote
-		}))
+		providers: health.map(freshnessRow)
 	};
 };

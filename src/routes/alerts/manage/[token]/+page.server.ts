@@ -1,7 +1,4 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { GPUS } from '../../../../../adapters/catalog.ts';
-import { GPU_FAMILIES } from '../../../../../adapters/gpu-families.ts';
-import { PROVIDERS } from '../../../../../adapters/types.ts';
 import { getApp } from '$lib/server/app';
 import { enabledProviders } from '$lib/server/providers';
 import { fullWatch, watchIdByToken } from '$lib/server/alert-access';
@@ -10,9 +7,10 @@ import {
 	clearedOptionalFields,
 	formError,
 	updateWatch,
-	watchValuesFromForm
+	parseWatchForm,
+	WATCH_FORM_CHOICES
 } from '$lib/server/alert-manage';
-import { deleteWatch, getWatch, listFirings, watchInputSchema, WatchError } from '$lib/server/alerts';
+import { deleteWatch, getWatch, listFirings, WatchError } from '$lib/server/alerts';
 import type { Actions, PageServerLoad } from './$types';
 
 const INVALID_LINK =
@@ -40,9 +38,7 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 		watch: fullWatch(watch),
 		cheapestNow: cheapest.get(id) ?? null,
 		firings,
-		gpus: GPUS.map((g) => ({ slug: g.slug, name: g.name })),
-		families: GPU_FAMILIES.map((f) => ({ slug: f.slug, name: f.name, variants: f.members.length })),
-		providers: [...PROVIDERS]
+		...WATCH_FORM_CHOICES
 	};
 };
 
@@ -50,18 +46,14 @@ export const actions: Actions = {
 	save: async ({ params, request }) => {
 		const id = await ownedId(params.token);
 		const form = await request.formData();
-		const values = watchValuesFromForm(form);
-		const parsed = watchInputSchema.safeParse(values);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0]!;
-			return fail(400, { ...formError(String(issue.path[0] ?? ''), issue.message), values });
-		}
+		const { values, data, error } = parseWatchForm(form);
+		if (!data) return fail(400, { ...error, values });
 		const app = getApp();
 		try {
 			await updateWatch(
 				app.database.db,
 				id,
-				{ ...parsed.data, ...clearedOptionalFields(form) },
+				{ ...data, ...clearedOptionalFields(form) },
 				{ allowPrivate: app.config.alertAllowPrivate }
 			);
 		} catch (err) {
