@@ -50,7 +50,10 @@ export const watchInputSchema = z.object({
 			message: 'is not a GPU this dashboard knows'
 		}),
 	pricing: z.enum(['on_demand', 'spot'], { message: 'must be on-demand or spot' }),
-	provider: z.preprocess(emptyToUndefined, z.enum(PROVIDERS).optional()),
+	provider: z.preprocess(
+		emptyToUndefined,
+		z.enum(PROVIDERS, { message: `must be one of ${PROVIDERS.join(', ')}, or empty for any` }).optional()
+	),
 	region: z.preprocess(emptyToUndefined, plainText(40).optional()),
 	minGpuCount: z.preprocess(
 		emptyToUndefined,
