@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { getApp, startApp } from '$lib/server/app';
 import { archiveBootstrapHook } from '$lib/server/archive';
+import { answerWithCache } from '$lib/server/cache';
 import { historyMaintenanceHook } from '$lib/server/history-jobs';
 import { ConfigError } from '$lib/server/config';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
@@ -95,13 +96,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }
 		});
 	}
-	let response = await resolveWithinBudget(event, resolve);
-	if (event.locals.databaseUnavailable && response.status === 500) {
+	// Shared answers are kept per data version, with ETag and compression (src/lib/server/cache).
+	const response = await answerWithCache(event, async () => {
+		const response = await resolveWithinBudget(event, resolve);
+		if (!(event.locals.databaseUnavailable && response.status === 500)) return response;
 		// The database is unreachable (not a bug): answer 503 so clients and proxies retry later.
 		const headers = new Headers(response.headers);
 		headers.set('Retry-After', '30');
-		response = new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers });
-	}
+		return new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers });
+	});
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	response.headers.set('X-Frame-Options', 'DENY');

@@ -4,6 +4,7 @@
  */
 import type { App, StartHook } from './app.ts';
 import { evaluateAlerts, type EvaluateResult } from './alerts.ts';
+import { storeTrends } from './cache/stored-trends.ts';
 import { runHistoryMaintenance } from './history.ts';
 import { onCycleComplete } from './poller.ts';
 import { enabledProviders } from './providers.ts';
@@ -17,6 +18,8 @@ export async function afterPollCycle(
 	now: Date = new Date()
 ): Promise<{ alerts: EvaluateResult }> {
 	await runHistoryMaintenance(app.database, now);
+	// /trends once per cycle, from the day points the rollup just wrote (issue 15)
+	await storeTrends(app.database.db, enabledProviders(app.config));
 	const alerts = await evaluateAlerts(app.database.db, now, {
 		allowPrivate: app.config.alertAllowPrivate,
 		scope: enabledProviders(app.config)
@@ -54,6 +57,7 @@ export const historyMaintenanceHook: StartHook = async (app) => {
 	const tick = () => {
 		if (running) return;
 		running = runHistoryMaintenance(app.database)
+			.then(() => storeTrends(app.database.db, enabledProviders(app.config)))
 			.catch((err) => console.error('[history] maintenance failed:', err))
 			.finally(() => (running = undefined));
 	};

@@ -350,3 +350,31 @@ export const hubConfigs = pgTable('hub_configs', {
 		.notNull()
 		.default(sql`now()`)
 });
+
+/**
+ * The data version (issue 15): one row whose `version` goes up in every transaction that changes what a
+ * page or API answer is built from (snapshots, poll runs, history points, archive imports, Hub configs,
+ * stored trends). Triggers bump it at commit (hand-written in migration 0008), so every instance on one
+ * Postgres sees the same number, and never before the data it stands for is visible.
+ */
+export const dataVersion = pgTable('data_version', {
+	id: smallint('id').primaryKey(),
+	version: bigint('version', { mode: 'number' }).notNull(),
+	changedAt: tstz('changed_at')
+		.notNull()
+		.default(sql`now()`)
+});
+
+/**
+ * The /trends view, computed once per poll cycle (after the history rollup) and read by every visit,
+ * one row per provider scope. `archiveImports` is the number of archive imports it saw: an import after
+ * it makes the row stale (src/lib/server/cache/stored-trends.ts).
+ */
+export const storedTrends = pgTable('stored_trends', {
+	scope: text('scope').primaryKey(),
+	trends: jsonb('trends').notNull(),
+	archiveImports: integer('archive_imports').notNull(),
+	computedAt: tstz('computed_at')
+		.notNull()
+		.default(sql`now()`)
+});
