@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { hubModelId } from '$lib/estimate-input';
 import { getApp } from '$lib/server/app';
+import { cachedPageData } from '$lib/server/cache/per-version';
 import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { resolveHubConfig } from '$lib/server/hub-config';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
@@ -24,11 +25,17 @@ export const load: PageServerLoad = async ({ url }) => {
 	const scope = enabledProviders(app.config);
 	// a model outside the list: its config.json (database, else the Hub) so the page can estimate it
 	const hubId = hubModelId({ model: url.searchParams.get('model') ?? '' });
-	const [offers, archive, snapshots, freshness, hub] = await Promise.all([
-		readCurrentOffers(db, scope),
-		readArchiveReferences(db),
-		readCurrentSnapshots(db, scope),
-		getPageFreshness(db, app.config),
+	// the same prices for every visit: read once per data version (src/lib/server/cache/per-version.ts)
+	const prices = cachedPageData(db, 'estimate', () =>
+		Promise.all([
+			readCurrentOffers(db, scope),
+			readArchiveReferences(db),
+			readCurrentSnapshots(db, scope),
+			getPageFreshness(db, app.config)
+		])
+	);
+	const [[offers, archive, snapshots, freshness], hub] = await Promise.all([
+		prices,
 		hubId ? resolveHubConfig(db, hubId, { endpoint: app.config.hfEndpoint, token: app.config.hfToken }) : null
 	]);
 	return {

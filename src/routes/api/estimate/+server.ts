@@ -16,6 +16,7 @@ import {
 } from '$lib/estimate-input';
 import { readJsonBody } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
+import { cachedEstimate } from '$lib/server/cache/per-version';
 import { enabledProviders } from '$lib/server/providers';
 import { resolveHubConfig } from '$lib/server/hub-config';
 import { readArchiveReferences, readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
@@ -29,14 +30,19 @@ async function answer(parsed: Parsed): Promise<Response> {
 	const db = database.db;
 	const scope = enabledProviders(config);
 	const gpu = parsed.settings.gpu.slug;
-	const [offers, archive, snapshots] = await Promise.all([
-		readCurrentOffers(db, scope, gpu),
-		readArchiveReferences(db, [gpu]),
-		readCurrentSnapshots(db, scope)
-	]);
-	return json(
-		buildAnswer(parsed.settings, offers, { archive: archive[0] ?? null, providersPolled: snapshots.length })
-	);
+	// kept per data version by the normalised request (src/lib/server/cache/per-version.ts)
+	const body = await cachedEstimate(db, parsed.settings, async () => {
+		const [offers, archive, snapshots] = await Promise.all([
+			readCurrentOffers(db, scope, gpu),
+			readArchiveReferences(db, [gpu]),
+			readCurrentSnapshots(db, scope)
+		]);
+		return buildAnswer(parsed.settings, offers, {
+			archive: archive[0] ?? null,
+			providersPolled: snapshots.length
+		});
+	});
+	return json(body);
 }
 
 /** A model id outside the list: its config.json from the database or the Hub, or a 400 saying why not. */
