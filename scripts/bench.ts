@@ -42,12 +42,13 @@ import {
 } from '../src/lib/server/snapshots.ts';
 import { DEFAULT_TRUST } from '../src/lib/trust.ts';
 import { ensureBuild, ROOT } from './lib/build.ts';
+import { benchLoad, LOAD_TARGETS, loadTableLines, type LoadResult } from './lib/bench-load.ts';
 import { readArchive, vastAnswer, vastMarket } from './lib/bench-data.ts';
 
 /** Stores as the poller does with the default settings and every provider enabled (the flags included). */
 const TRUST = { settings: DEFAULT_TRUST, scope: PROVIDERS };
 
-const TARGETS = { ingestRatio: 1.5, historyP95Ms: 50, compareP95Ms: 50, bytesPerYear: 1e9, pageJsKbGz: 150 };
+const TARGETS = { ingestRatio: 1.25, historyP95Ms: 25, compareP95Ms: 10, bytesPerYear: 1e9, pageJsKbGz: 110 };
 const DAY_MS = 86_400_000;
 const POLL_MS = 10 * 60_000;
 const INGEST_OFFERS = 10_000;
@@ -55,7 +56,16 @@ const INGEST_RUNS = 41;
 const HTTP_WARMUP = 15;
 const HTTP_RUNS = 100;
 const HISTORY_GPU = 'h100-sxm';
-const PAGES = { '/': '/', '/gpus/[slug]': `/gpus/${HISTORY_GPU}`, '/estimate': '/estimate' } as const;
+const PAGES = {
+	'/': '/',
+	'/gpus/[slug]': `/gpus/${HISTORY_GPU}`,
+	'/trends': '/trends',
+	'/models': '/models',
+	'/papers': '/papers',
+	'/estimate': '/estimate',
+	'/providers': '/providers',
+	'/alerts': '/alerts'
+} as const;
 
 const log = (line: string) => process.stderr.write(line + '\n');
 const fixture = (name: string) =>
@@ -402,6 +412,7 @@ async function startServerOn(env: Record<string, string>) {
 	if (!/Listening on/.test(output)) throw new Error(`server did not start:\n${output}`);
 	return {
 		url: `http://127.0.0.1:${port}`,
+		pid: proc.pid,
 		stop: () =>
 			new Promise<void>((ok) => {
 				proc.on('exit', () => ok());
@@ -469,7 +480,7 @@ async function main() {
 
 		log('[bench] HTTP against the built server …');
 		const server = await startServerOn(bench.serverEnv);
-		let history, compare, pages;
+		let history, compare, pages, load: LoadResult;
 		try {
 			const from = new Date(now.getTime() - 365 * DAY_MS).toISOString();
 			const h = await timeRequests(
@@ -489,6 +500,12 @@ async function main() {
 			};
 			log('[bench] page JavaScript in Chromium …');
 			pages = await pageScripts(server.url);
+			load = await benchLoad(server.url, server.pid, {
+				gpu: HISTORY_GPU,
+				historyFrom: from,
+				historyTo: now.toISOString(),
+				log
+			});
 		} finally {
 			await server.stop();
 		}
@@ -507,14 +524,16 @@ async function main() {
 			compare,
 			storage,
 			pagesJsKbGz: pages,
+			load,
 			simulateSeconds: Math.round(simulateS),
-			targets: TARGETS,
+			targets: { ...TARGETS, load: LOAD_TARGETS },
 			met: {
 				ingest: ingest.ratio <= TARGETS.ingestRatio,
 				history: history.p95Ms <= TARGETS.historyP95Ms,
 				compare: compare.p95Ms <= TARGETS.compareP95Ms,
 				storage: storage.bytesPerYear <= TARGETS.bytesPerYear,
-				pages: 'skipped' in pages ? null : Object.values(pages).every((kb) => kb <= TARGETS.pageJsKbGz)
+				pages: 'skipped' in pages ? null : Object.values(pages).every((kb) => kb <= TARGETS.pageJsKbGz),
+				load: load.met
 			}
 		};
 		printTable(result);
@@ -543,9 +562,10 @@ function printTable(r: {
 	compare: { p95Ms: number; firstVisitP95Ms: number };
 	storage: { bytesPerYear: number; polls: number; series: number; aggregateGroups: number };
 	pagesJsKbGz: Record<string, number> | { skipped: string };
-	met: Record<string, boolean | null>;
+	load: LoadResult;
+	met: Record<string, unknown>;
 }) {
-	const mark = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'ok' : 'MISSED');
+	const mark = (ok: unknown) => (ok === null ? 'n/a' : ok ? 'ok' : 'MISSED');
 	const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
 	const lines: [string, string, string, string][] = [
 		['measure', `value (${r.engine})`, 'target', ''],
@@ -584,6 +604,7 @@ function printTable(r: {
 			mark(r.met.pages!)
 		]
 	];
+	lines.push(...loadTableLines(r.load));
 	const w = [0, 1, 2].map((i) => Math.max(...lines.map((l) => l[i]!.length)));
 	for (const l of lines) console.log(l.map((c, i) => (i < 3 ? c.padEnd(w[i]!) : c)).join('  '));
 }

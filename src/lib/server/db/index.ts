@@ -99,6 +99,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 	return database;
 }
 
+/**
+ * The server's PGlite shared buffers. Postgres's default (128 MB) lives in this process's memory once
+ * touched; at 32 MB the server stays under 450 MB resident after load (README "Performance"), and the
+ * data files it no longer holds are read from the OS page cache.
+ */
+const PGLITE_SHARED_BUFFERS = '32MB';
+
 async function openPglite(opts: OpenOptions): Promise<Database> {
 	const { PGlite } = await import('@electric-sql/pglite');
 	const { drizzle } = await import('drizzle-orm/pglite');
@@ -110,7 +117,11 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 		const dataDir = resolve(opts.dataDir);
 		lock = acquireDataDirLock(dataDir);
 		try {
-			client = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), loadDataDir: opts.loadDataDir });
+			client = await PGlite.create({
+				dataDir: join(dataDir, 'pgdata'),
+				loadDataDir: opts.loadDataDir,
+				startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`]
+			});
 		} catch (err) {
 			lock.release();
 			throw err;
