@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { PROVIDERS } from '../../adapters/types.ts';
 import { plainText } from './input.ts';
 
+// The query-string helpers live apart, without zod, for the pages that ship them to the browser.
+export { filtersToParams, withoutEmptyParams } from './query-params.ts';
+
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -106,25 +109,4 @@ export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchPara
 			? `invalid value ${JSON.stringify(raw[param] ?? '')}${'values' in issue ? ` (expected one of ${(issue.values as unknown[]).join(', ')})` : ''}`
 			: issue.message;
 	return { ok: false, param, message };
-}
-
-/** The filters as query-string pairs (for links that keep them), dropping unset ones. */
-export function filtersToParams(values: Record<string, unknown>): URLSearchParams {
-	const params = new URLSearchParams();
-	for (const [k, v] of Object.entries(values)) {
-		if (v === undefined || v === null || v === '' || v === false) continue;
-		params.set(k, v === true ? '1' : String(v));
-	}
-	return params;
-}
-
-/**
- * A filter form submitted with GET sends every field, so "Any" leaves `?gpu=&cloud=` in the URL: the
- * query without its empty parameters, or null when it has none (the page then redirects to the clean URL).
- */
-export function withoutEmptyParams(params: URLSearchParams): string | null {
-	const kept = [...params].filter(([, v]) => v.trim() !== '');
-	if (kept.length === [...params].length) return null;
-	const q = new URLSearchParams(kept).toString();
-	return q ? `?${q}` : '';
 }
