@@ -6,10 +6,13 @@
  *  ingest   parse + normalize + store one 10,000-offer vast.ai answer, against a bare bulk insert of
  *           the same normalized rows into the same database (ratio = ms / baselineMs); median of runs.
  *  history  GET /api/history for a 1-year range of one GPU, over HTTP against the built server, after
- *           a simulated year of 10-minute polls of all three providers (p95 of sequential requests).
+ *           a simulated year of 10-minute polls of all three providers (p95 of sequential requests, kept
+ *           in memory after the first; first visits timed apart).
  *  compare  the server-rendered `/` over the same data (p95).
  *  storage  database growth over that year, measured with pg_database_size (not estimated).
  *  pages    gzipped JavaScript each page loads in Chromium.
+ *  load     many readers at once (scripts/lib/bench-load.ts): req/s and p99 per page/API against the
+ *           static file, and the server's resident memory after.
  * Prints a table, then one JSON object as the last line of stdout.
  *
  * The simulated year runs week by week the way the app does it: poll points for every series of the
@@ -486,7 +489,22 @@ async function main() {
 			const h = await timeRequests(
 				`${server.url}/api/history?gpu=${HISTORY_GPU}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(now.toISOString())}`
 			);
-			history = { rows: hist!.n, p95Ms: h.p95Ms, medianMs: h.medianMs, engine: bench.engine };
+			// Repeats are served from memory (kept per data version, src/lib/server/cache): ranges that start an
+			// hour apart are each a first visit, read from the database.
+			const historyCold = await timeDistinct(
+				Array.from({ length: 20 }, (_, i) => {
+					const f = new Date(now.getTime() - 365 * DAY_MS + (i + 1) * 3_600_000).toISOString();
+					return `${server.url}/api/history?gpu=${HISTORY_GPU}&from=${encodeURIComponent(f)}&to=${encodeURIComponent(now.toISOString())}`;
+				})
+			);
+			history = {
+				rows: hist!.n,
+				p95Ms: h.p95Ms,
+				medianMs: h.medianMs,
+				firstVisitP95Ms: historyCold.p95Ms,
+				firstVisitMedianMs: historyCold.medianMs,
+				engine: bench.engine
+			};
 			const c = await timeRequests(`${server.url}/`);
 			// The compare view is kept per snapshot version (offers.ts): the first visit after a poll computes
 			// it. Distinct filter combinations are each such a first visit.
@@ -558,7 +576,7 @@ function printTable(r: {
 		jsonDecodeMs: number;
 		ratioWithJsonDecode: number;
 	};
-	history: { rows: number; p95Ms: number };
+	history: { rows: number; p95Ms: number; firstVisitP95Ms: number };
 	compare: { p95Ms: number; firstVisitP95Ms: number };
 	storage: { bytesPerYear: number; polls: number; series: number; aggregateGroups: number };
 	pagesJsKbGz: Record<string, number> | { skipped: string };
@@ -577,7 +595,7 @@ function printTable(r: {
 		],
 		[
 			'GET /api/history, 1 year',
-			`p95 ${r.history.p95Ms} ms (${r.history.rows} stored rows of that GPU)`,
+			`p95 ${r.history.p95Ms} ms (first visit p95 ${r.history.firstVisitP95Ms} ms; ${r.history.rows} stored rows of that GPU)`,
 			`≤ ${TARGETS.historyP95Ms} ms`,
 			mark(r.met.history!)
 		],
