@@ -18,13 +18,26 @@ describe('VersionedLru', () => {
 		expect(calls).toBe(2);
 	});
 
-	it('rebuilds an entry older than maxAgeMs at the same version', async () => {
+	it('rebuilds an entry older than maxAgeMs in the background, serving the old value meanwhile', async () => {
 		const lru = new VersionedLru<number>({ maxEntries: 10, maxAgeMs: 1000 });
 		let calls = 0;
-		const compute = async () => ++calls;
+		let release = () => {};
+		const compute = () => {
+			calls++;
+			return calls === 1 ? Promise.resolve(1) : new Promise<number>((ok) => (release = () => ok(calls)));
+		};
 		expect(await lru.get(1, 'k', compute, undefined, 0)).toBe(1);
 		expect(await lru.get(1, 'k', compute, undefined, 999)).toBe(1);
-		expect(await lru.get(1, 'k', compute, undefined, 1000)).toBe(2);
+		// aged: the old value at once, one rebuild for any number of readers
+		expect(await lru.get(1, 'k', compute, undefined, 1000)).toBe(1);
+		expect(await lru.get(1, 'k', compute, undefined, 1001)).toBe(1);
+		expect(calls).toBe(2);
+		release();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(await lru.get(1, 'k', compute, undefined, 1002)).toBe(2);
+		// a new version is never served the old value: it waits for its own computation
+		const next = lru.get(2, 'k', async () => 42, undefined, 1003);
+		expect(await next).toBe(42);
 	});
 
 	it('keeps neither a failed computation nor a refused value', async () => {

@@ -67,8 +67,8 @@ const NOT_KEPT = new Set([
 
 /**
  * Kept answers: at most 32 MB (bodies and their compressed copies) and 2,000 URLs, least recently
- * used out first. An answer older than a minute is rebuilt even when no data changed, so "updated
- * 3 min ago" and the stale flag (an age, not data) are never more than a minute behind.
+ * used out first. An answer older than a minute is rebuilt even when no data changed (served meanwhile), so
+ * "updated 3 min ago" and the stale flag (an age, not data) are never much more than a minute behind.
  */
 export const ANSWER_MAX_AGE_MS = 60_000;
 const answers = new VersionedLru<Answer | null>({

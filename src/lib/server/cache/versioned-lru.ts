@@ -9,6 +9,8 @@ interface Entry<T> {
 	value: Promise<T>;
 	size: number;
 	builtAtMs: number;
+	/** a rebuild for age is on its way (one at a time) */
+	refreshing?: boolean;
 }
 
 export interface VersionedLruOptions<T> {
@@ -16,7 +18,11 @@ export interface VersionedLruOptions<T> {
 	/** total of size(value) kept at most (default: no limit beyond maxEntries) */
 	maxSize?: number;
 	size?: (value: T) => number;
-	/** an entry older than this is rebuilt even at the same version (default: never) */
+	/**
+	 * An entry older than this is rebuilt even at the same version (default: never). Until the rebuild is
+	 * done the old value is still served — only a new data version makes callers wait — so an expiry
+	 * under load costs one computation, not a queue of every reader behind it.
+	 */
 	maxAgeMs?: number;
 }
 
@@ -49,14 +55,25 @@ export class VersionedLru<T> {
 		nowMs: number = Date.now()
 	): Promise<T> {
 		const hit = this.#entries.get(key);
-		const maxAge = this.#opts.maxAgeMs ?? Infinity;
-		if (hit && hit.version === version && nowMs - hit.builtAtMs < maxAge) {
+		if (hit && hit.version === version) {
 			// Map order is insertion order: re-inserting makes it the most recently used.
 			this.#entries.delete(key);
 			this.#entries.set(key, hit);
+			const maxAge = this.#opts.maxAgeMs ?? Infinity;
+			if (nowMs - hit.builtAtMs >= maxAge && !hit.refreshing) this.#refresh(key, hit, compute, keep, nowMs);
 			return hit.value;
 		}
 		if (hit) this.#drop(key, hit);
+		return this.#start(key, version, compute, keep, nowMs).value;
+	}
+
+	#start(
+		key: string,
+		version: number,
+		compute: () => Promise<T>,
+		keep: (value: T) => boolean,
+		nowMs: number
+	): Entry<T> {
 		const entry: Entry<T> = { version, value: compute(), size: 0, builtAtMs: nowMs };
 		this.#entries.set(key, entry);
 		entry.value.then(
@@ -72,7 +89,29 @@ export class VersionedLru<T> {
 			}
 		);
 		this.#evict();
-		return entry.value;
+		return entry;
+	}
+
+	/** Rebuilds an aged entry in the background; it replaces the old one once it is done and kept. */
+	#refresh(
+		key: string,
+		old: Entry<T>,
+		compute: () => Promise<T>,
+		keep: (value: T) => boolean,
+		nowMs: number
+	): void {
+		old.refreshing = true;
+		compute().then(
+			(value) => {
+				old.refreshing = false;
+				if (this.#entries.get(key) !== old || !keep(value)) return;
+				this.#drop(key, old);
+				this.#start(key, old.version, () => Promise.resolve(value), keep, nowMs);
+			},
+			() => {
+				old.refreshing = false;
+			}
+		);
 	}
 
 	/** Adds `delta` to a kept entry's size (an answer's compressed variants, made on first ask). */

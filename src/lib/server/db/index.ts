@@ -100,11 +100,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 /**
- * The server's PGlite shared buffers. Postgres's default (128 MB) lives in this process's memory once
- * touched; at 32 MB the server stays under 450 MB resident after load (README "Performance"), and the
- * data files it no longer holds are read from the OS page cache.
+ * Memory settings of PGlite on a data directory. Its Postgres runs in this process and WebAssembly memory
+ * never shrinks, so whatever it touches once stays resident: Postgres's default 128 MB of shared buffers
+ * and 64 MB of maintenance memory (the retention job's index builds) would take the server past 450 MB
+ * (README "Performance"). The data files it no longer holds are read from the OS page cache.
  */
-const PGLITE_SHARED_BUFFERS = '32MB';
+const PGLITE_MEMORY_SETTINGS = ['shared_buffers=32MB', 'maintenance_work_mem=16MB'];
 
 async function openPglite(opts: OpenOptions): Promise<Database> {
 	const { PGlite } = await import('@electric-sql/pglite');
@@ -120,7 +121,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 			client = await PGlite.create({
 				dataDir: join(dataDir, 'pgdata'),
 				loadDataDir: opts.loadDataDir,
-				startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`]
+				startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_SETTINGS.flatMap((c) => ['-c', c])]
 			});
 		} catch (err) {
 			lock.release();
