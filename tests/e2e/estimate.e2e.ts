@@ -36,11 +36,11 @@ test('with JavaScript the estimate updates as you type and the URL reproduces it
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('What will it cost');
 	// the example question: Mistral-7B QLoRA on one RTX 4090 fits
 	await expect(page.getByTestId('fits')).toHaveText('fits');
-	// the memory chart (SVG): the job's parts as bars
+	// the memory chart (HTML bars): the job's parts, then the GPU's memory
 	await expect(page.getByTestId('memory-chart')).toBeVisible();
 	const chartWidth = await page.getByTestId('memory-chart').evaluate((c) => c.getBoundingClientRect().width);
 	expect(chartWidth).toBeGreaterThan(100);
-	expect(await page.getByTestId('memory-chart').locator('rect').count()).toBeGreaterThan(2);
+	expect(await page.getByTestId('memory-chart').locator('[data-part]').count()).toBeGreaterThan(2);
 
 	// full fine-tuning of Mistral-7B needs ~124 GB: no single 24 GB card
 	await page.getByLabel('Method').selectOption('full');
