@@ -96,15 +96,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }
 		});
 	}
-	// Shared answers are kept per data version, with ETag and compression (src/lib/server/cache).
-	const response = await answerWithCache(event, async () => {
-		const response = await resolveWithinBudget(event, resolve);
-		if (!(event.locals.databaseUnavailable && response.status === 500)) return response;
+	// Shared answers are kept per data version, with ETag and compression (src/lib/server/cache); the
+	// data version's read is inside the time budget too.
+	let response = await resolveWithinBudget(event, (e) => answerWithCache(e, async () => resolve(e)));
+	if (event.locals.databaseUnavailable && response.status === 500) {
 		// The database is unreachable (not a bug): answer 503 so clients and proxies retry later.
 		const headers = new Headers(response.headers);
 		headers.set('Retry-After', '30');
-		return new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers });
-	});
+		response = new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers });
+	}
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
