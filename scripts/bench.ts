@@ -392,7 +392,9 @@ async function startServerOn(env: Record<string, string>) {
 			s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
 		});
 	});
-	const proc = spawn(process.execPath, [join(ROOT, 'scripts', 'start.ts')], {
+	// The Node flags `npm start` runs the server with (package.json): a 4 MB young generation keeps the
+	// resident memory of a server under load ~100 MB lower than V8's default (README "Performance").
+	const proc = spawn(process.execPath, ['--max-semi-space-size=4', join(ROOT, 'scripts', 'start.ts')], {
 		cwd: ROOT,
 		env: {
 			PATH: process.env.PATH ?? '',
