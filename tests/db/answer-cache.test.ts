@@ -124,46 +124,6 @@ describe.each(ENGINES)('answers kept per data version on %s', (engine) => {
 		expect(builds).toBe(1);
 	});
 
-	it('replaces the brotli of a big answer with the best quality in the background, decoding to the same bytes', async () => {
-		// ~200 KB of text that compresses like a page (words, not one repeated letter)
-		const words = [
-			'h100',
-			'sxm',
-			'vast.ai',
-			'RunPod',
-			'Lambda',
-			'$2.49',
-			'on-demand',
-			'spot',
-			'<td>',
-			'</tr>'
-		];
-		let seed = 7;
-		const text = Array.from(
-			{ length: 40_000 },
-			() => words[(seed = (seed * 48271) % 2147483647) % words.length]
-		).join(' ');
-		const url = 'http://app.test/big';
-		const big = async (headers: Record<string, string>) =>
-			sharedAnswer(
-				new Request(url, { headers }),
-				async () => new Response(text, { headers: { 'content-type': 'text/html' } }),
-				{
-					...OPTS,
-					version: await readDataVersion(database.db)
-				}
-			);
-		const first = Buffer.from(await (await big({ 'accept-encoding': 'br' })).arrayBuffer());
-		expect(brotliDecompressSync(first).toString()).toBe(text);
-		let later = first;
-		for (let i = 0; i < 100 && later.length >= first.length; i++) {
-			await new Promise((r) => setTimeout(r, 50));
-			later = Buffer.from(await (await big({ 'accept-encoding': 'br' })).arrayBuffer());
-		}
-		expect(later.length).toBeLessThan(first.length);
-		expect(brotliDecompressSync(later).toString()).toBe(text);
-	});
-
 	it('moves the data version once per transaction, at commit', async () => {
 		const v0 = await readDataVersion(database.db);
 		await database.db.transaction(async (tx) => {

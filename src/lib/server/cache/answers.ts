@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-	BROTLI_MAX,
 	compress,
 	isCompressible,
 	MIN_COMPRESS_BYTES,
@@ -72,8 +71,6 @@ const NOT_KEPT = new Set([
  * "updated 3 min ago" and the stale flag (an age, not data) are never much more than a minute behind.
  */
 export const ANSWER_MAX_AGE_MS = 60_000;
-/** Kept answers from this size on get brotli's best quality too (compress.ts: it pays on big pages). */
-const BROTLI_MAX_FROM_BYTES = 64 * 1024;
 const answers = new VersionedLru<Answer | null>({
 	maxEntries: 2000,
 	maxSize: 32 * 1024 * 1024,
@@ -166,17 +163,8 @@ export async function sharedAnswer(
 	let encoded = answer.encoded[encoding];
 	if (!encoded) {
 		encoded = answer.encoded[encoding] = compress(answer.body, encoding);
-		void encoded
-			.then(async (fast) => {
-				answers.grow(key, pending, fast.byteLength);
-				if (encoding !== 'br' || answer.body.byteLength < BROTLI_MAX_FROM_BYTES) return;
-				// the best brotli in the background; readers get it from then on
-				const best = await compress(answer.body, 'br', BROTLI_MAX);
-				if (best.byteLength >= fast.byteLength) return;
-				answer.encoded.br = Promise.resolve(best);
-				answers.grow(key, pending, best.byteLength - fast.byteLength);
-			})
-			.catch(() => {});
+		const made = encoded;
+		void made.then((b) => answers.grow(key, pending, b.byteLength)).catch(() => {});
 	}
 	headers.set('Content-Encoding', encoding);
 	return new Response(await encoded, { status: answer.status, headers });

@@ -40,24 +40,15 @@ export function negotiateEncoding(acceptEncoding: string | null): Encoding | nul
 }
 
 /**
- * Brotli qualities. 5 answers at once (a per-user page on every request, a kept one on its first ask);
- * 11 is 25–30 % smaller on the big pages (a year of /gpus/h100-sxm: 1.2 MB of HTML, 70 KB at 5, 52 KB at
- * 11) but takes seconds, so kept answers get it in the background (answers.ts). 6–9 gain under 3 %.
+ * Compresses `body`. Brotli quality 5: a kept answer is compressed once per data version, a per-user one
+ * on every request, and past 5 the time grows much faster than the size shrinks (a 240 KB /trends page).
  */
-export const BROTLI_FAST = 5;
-export const BROTLI_MAX = 11;
-
-/** Compresses `body` (on libuv's thread pool: the event loop keeps serving meanwhile). */
-export async function compress(
-	body: Uint8Array,
-	encoding: Encoding,
-	brotliQuality: number = BROTLI_FAST
-): Promise<Uint8Array<ArrayBuffer>> {
+export async function compress(body: Uint8Array, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> {
 	const out =
 		encoding === 'br'
 			? await brotli(body, {
 					params: {
-						[constants.BROTLI_PARAM_QUALITY]: brotliQuality,
+						[constants.BROTLI_PARAM_QUALITY]: 5,
 						[constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
 						[constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength
 					}
