@@ -392,9 +392,10 @@ async function startServerOn(env: Record<string, string>) {
 			s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
 		});
 	});
-	// The Node flags `npm start` runs the server with (package.json): a 4 MB young generation keeps the
-	// resident memory of a server under load ~100 MB lower than V8's default (README "Performance").
-	const proc = spawn(process.execPath, ['--max-semi-space-size=4', join(ROOT, 'scripts', 'start.ts')], {
+	// The Node flags `npm start` runs the server with (package.json): a 4 MB young generation and a 384 MB
+	// old one keep the resident memory of a server under load far below V8's defaults (README "Performance").
+	const flags = ['--max-semi-space-size=4', '--max-old-space-size=384'];
+	const proc = spawn(process.execPath, [...flags, join(ROOT, 'scripts', 'start.ts')], {
 		cwd: ROOT,
 		env: {
 			PATH: process.env.PATH ?? '',
