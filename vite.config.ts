@@ -17,7 +17,10 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts', 'tests/adapters/**/*.test.ts', 'tests/estimator/**/*.test.ts'],
-					environment: 'node'
+					environment: 'node',
+					// A hang guard, not a speed check: the property tests run hundreds of cases and take
+					// 1–2 s on a quiet machine, several times that beside the db project on two cores.
+					testTimeout: 30_000
 				}
 			},
 			{
