@@ -4,7 +4,9 @@
  * `regions_with_capacity_available` means sold out now (the type is still listed).
  */
 import { z } from 'zod';
-import { gpuBySlug, LAMBDA_GPU_TOKENS, resolveGpuName } from './catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { LAMBDA_GPU_TOKENS } from './lambda-names.ts';
+import { resolveGpuName } from './gpu-names.ts';
 import { lambdaCatalog } from './lambda-catalog.ts';
 import { PayloadShapeError } from './errors.ts';
 import { capText, createTally, MAX_NAME_LENGTH, MAX_REGION_LENGTH, num } from './normalize.ts';

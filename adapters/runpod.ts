@@ -4,7 +4,9 @@
  * REST v2 catalog answer (`{"gpus": [...]}`, §2.3), which carries the same facts under other names.
  */
 import { z } from 'zod';
-import { gpuBySlug, resolveGpuName, RUNPOD_GPU_IDS } from './catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { resolveGpuName } from './gpu-names.ts';
+import { RUNPOD_GPU_IDS } from './runpod-names.ts';
 import { PayloadShapeError, ProviderError } from './errors.ts';
 import {
 	bool,

@@ -3,7 +3,9 @@
  * `num_gpus` GPUs priced as a whole; `min_bid` is its interruptible (spot) floor.
  */
 import { z } from 'zod';
-import { gpuBySlug, resolveGpuName, VASTAI_GPU_NAMES } from './catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { resolveGpuName } from './gpu-names.ts';
+import { VASTAI_GPU_NAMES } from './vastai-names.ts';
 import { PayloadShapeError } from './errors.ts';
 import {
 	bool,

@@ -7,7 +7,7 @@
  * when a snapshot is stored (server/snapshots.ts) against the market median of the snapshots current at
  * that moment, and stores them with the offer so they stay explainable afterwards.
  */
-import type { NormalizedOffer, Pricing, ProviderId } from '../../adapters/types.ts';
+import type { NormalizedOffer, Pricing, ProviderId } from '#adapters/types.ts';
 
 export const TRUST_FLAGS = ['implausible-price', 'price-outlier', 'low-reliability', 'unverified'] as const;
 export type TrustFlag = (typeof TRUST_FLAGS)[number];

@@ -4,7 +4,7 @@
  * names: precision, eager attention, MoE, multi-GPU sharding, paged optimizers, serving.
  */
 import { describe, expect, it } from 'vitest';
-import { GPUS, gpuBySlug } from '../../adapters/catalog.ts';
+import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
 import {
 	architectureFromCatalog,
 	architectureFromConfig,

@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { ProviderId } from '../../adapters/types.ts';
+import type { ProviderId } from '#adapters/types.ts';
 
 export const FIXTURES_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'providers');
 

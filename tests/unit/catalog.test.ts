@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GPUS, gpuBySlug, slugForTrackerName, trainingPeakTflops } from '../../adapters/catalog.ts';
-import { specDocument } from '../../adapters/spec-documents.ts';
+import { GPUS, gpuBySlug, trainingPeakTflops } from '#catalog/gpus.ts';
+import { slugForTrackerName } from '../../src/lib/server/archive-names.ts';
+import { specDocument } from '#catalog/spec-documents.ts';
 
 const REQUIRED = [
 	'h100-sxm',

@@ -5,7 +5,7 @@
  * Memory is compared with torch.cuda.max_memory_allocated (what the sources print), i.e. without the
  * CUDA context and allocator overhead. GiB figures (torchtune) are converted to GB (1e9 bytes).
  */
-import { gpuBySlug, type GpuSpec } from '../../../adapters/catalog.ts';
+import { gpuBySlug, type GpuSpec } from '#catalog/gpus.ts';
 import {
 	architectureFromConfig,
 	resolveArchitecture,

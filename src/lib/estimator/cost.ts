@@ -10,7 +10,7 @@
  *    the job, preferring fewer boxes on a tie; total = hours × that hourly price.
  * Spot prices assume no preemption.
  */
-import { gpuBySlug, type GpuSpec } from '../../../adapters/catalog.ts';
+import { gpuBySlug, type GpuSpec } from '#catalog/gpus.ts';
 import { resolveArchitecture } from './architecture.ts';
 import { DEFAULTS, estimate } from './estimate.ts';
 import type { EstimateSettings } from './types.ts';

@@ -7,7 +7,7 @@
  *   Multi-GPU = optimizer / gradients / weights divided by the data-parallel degree (ZeRO-1/2/3)
  *   MoE       = memory from TOTAL parameters
  */
-import type { GpuSpec } from '../../../adapters/catalog.ts';
+import type { GpuSpec } from '#catalog/gpus.ts';
 import type { Architecture } from './architecture.ts';
 import {
 	ACTIVATION_K,

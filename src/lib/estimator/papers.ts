@@ -4,7 +4,7 @@
  * current per-GPU-hour price of that GPU, with the archive median beside it. Facts the notes mark [mem]
  * (recalled, not re-verified) are flagged as such.
  */
-import { gpuBySlug } from '../../../adapters/catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
 import type { OfferSummary } from './cost.ts';
 
 export interface ReproduceCard {

@@ -5,7 +5,7 @@
  * those hardware FLOPs at HARDWARE_FLOPS_UTILISATION of its dense BF16 peak (FP16 where it has no BF16);
  * bitsandbytes QLoRA takes QLORA_SLOWDOWN× longer. Serving decode is bound by memory bandwidth.
  */
-import { trainingPeakTflops, type GpuSpec } from '../../../adapters/catalog.ts';
+import { trainingPeakTflops, type GpuSpec } from '#catalog/gpus.ts';
 import type { Architecture } from './architecture.ts';
 import {
 	DECODE_BANDWIDTH_EFFICIENCY,

@@ -14,18 +14,11 @@
  *    sky/catalog/data_fetchers/fetch_runpod.py: secure cloud only, `<n>x_<name>_SECURE`, Price and
  *    SpotPrice per instance-hour, one row per availability zone).
  */
-import {
-	gpuBySlug,
-	slugForSkypilotVastName,
-	slugForTrackerName,
-	VRAM_MATCH_TOLERANCE
-} from '../../../adapters/catalog.ts';
-import {
-	LAMBDA_CATALOG_COLUMNS,
-	gpuInfoMemoryGib,
-	parseLambdaCatalog
-} from '../../../adapters/lambda-catalog.ts';
-import type { NormalizedOffer, ProviderId } from '../../../adapters/types.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { slugForSkypilotVastName, slugForTrackerName } from './archive-names.ts';
+import { VRAM_MATCH_TOLERANCE } from '#adapters/gpu-names.ts';
+import { LAMBDA_CATALOG_COLUMNS, gpuInfoMemoryGib, parseLambdaCatalog } from '#adapters/lambda-catalog.ts';
+import type { NormalizedOffer, ProviderId } from '#adapters/types.ts';
 
 export const ARCHIVE_FORMATS = [
 	'tracker-csv',
