@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 import { ProviderError, redactSecrets, stripUrlQueries } from './errors.ts';
-import type { ProviderId } from './types.ts';
+import type { ProviderId } from './provider-id.ts';
 
 /** Sent on every request. RunPod's Cloudflare answers 403 to library default agents (providers.md §2.1). */
 export const USER_AGENT =

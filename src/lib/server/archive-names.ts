@@ -52,3 +52,49 @@ export function slugForSkypilotVastName(name: string, vramGbPerGpu?: number): st
 	}
 	return res.slug;
 }
+
+/**
+ * SkyPilot's RunPod accelerator names → slug (null: outside the catalog, e.g. cards under 16 GB). The
+ * names are RunPod's displayName without "RTX " spaces, hyphenated, with SkyPilot's overrides
+ * (A100-PCIe → A100-80GB, A100-SXM → A100-80GB-SXM, H100-PCIe → H100) — SkyPilot's fetch_runpod.py,
+ * https://github.com/skypilot-org/skypilot/blob/master/sky/catalog/data_fetchers/fetch_runpod.py.
+ */
+export const SKYPILOT_RUNPOD_NAMES: Record<string, string | null> = {
+	'A100-80GB': 'a100-pcie-80gb',
+	'A100-80GB-SXM': 'a100-sxm-80gb',
+	A30: 'a30',
+	A40: 'a40',
+	B200: 'b200',
+	H100: 'h100-pcie',
+	'H100-NVL': 'h100-nvl',
+	'H100-SXM': 'h100-sxm',
+	'H200-SXM': 'h200',
+	L4: 'l4',
+	L40: 'l40',
+	L40S: 'l40s',
+	MI300X: 'mi300x',
+	'RTX2000-Ada': 'rtx-2000-ada',
+	RTX3070: null,
+	RTX3080: null,
+	'RTX3080-Ti': null,
+	RTX3090: 'rtx-3090',
+	'RTX3090-Ti': 'rtx-3090-ti',
+	'RTX4000-Ada': 'rtx-4000-ada',
+	RTX4080: 'rtx-4080',
+	'RTX4080-SUPER': 'rtx-4080-super',
+	RTX4090: 'rtx-4090',
+	'RTX5000-Ada': 'rtx-5000-ada',
+	RTX5080: 'rtx-5080',
+	RTX5090: 'rtx-5090',
+	'RTX6000-Ada': 'rtx-6000-ada',
+	RTXA4000: 'rtx-a4000',
+	RTXA4500: 'rtx-a4500',
+	RTXA5000: 'rtx-a5000',
+	RTXA6000: 'rtx-a6000',
+	RTXPRO4500: 'rtx-pro-4500',
+	RTXPRO6000: 'rtx-pro-6000',
+	'RTXPRO6000-MaxQ': 'rtx-pro-6000',
+	'RTXPRO6000-WK': 'rtx-pro-6000',
+	'V100-SXM2': 'v100-16gb',
+	'V100-SXM2-32GB': 'v100-32gb'
+};

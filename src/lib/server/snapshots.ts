@@ -9,10 +9,10 @@ import {
 	assessOffer,
 	countFlags,
 	marketMedians,
-	medianOfSorted,
 	type TrustAssessment,
 	type TrustSettings
 } from '../trust.ts';
+import { medianOfSorted } from '../stats.ts';
 import { rows, type Db } from './db/index.ts';
 import { ensurePartitions } from './db/partitions.ts';
 
