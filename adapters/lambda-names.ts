@@ -2,7 +2,7 @@ import { to, type NameRule } from './gpu-names.ts';
 
 /**
  * Lambda instance-type GPU token (the part of `gpu_<n>x_<token>` after the count) → slug
- * (providers.md §3.2–3.4; SkyPilot fetch_lambda_cloud.py; transformerlab PR #2307).
+ * (docs/providers.md §3.2–3.4; SkyPilot fetch_lambda_cloud.py; transformerlab PR #2307).
  */
 export const LAMBDA_GPU_TOKENS: Record<string, NameRule> = {
 	a10: to('a10'),

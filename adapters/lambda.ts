@@ -1,5 +1,5 @@
 /**
- * Lambda: `GET /api/v1/instance-types` with a Bearer key (providers.md §3). `data` is an object keyed by
+ * Lambda: `GET /api/v1/instance-types` with a Bearer key (docs/providers.md §3). `data` is an object keyed by
  * instance-type name; `price_cents_per_hour` is US cents for the whole instance; an empty
  * `regions_with_capacity_available` means sold out now (the type is still listed).
  */
@@ -101,7 +101,7 @@ export function parseLambda(payload: unknown, observedAt: Date): ParseResult {
 			diskGb: it.specs?.storage_gib != null ? Math.round(it.specs.storage_gib * GB_PER_GIB) : null,
 			extra: {
 				description: it.description ? capText(it.description, MAX_NAME_LENGTH) : null,
-				// GH200 machines are arm64 (providers.md §3.4).
+				// GH200 machines are arm64 (docs/providers.md §3.4).
 				architecture: it.architecture ? capText(it.architecture, 16) : null
 			}
 		};

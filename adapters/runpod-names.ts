@@ -1,8 +1,8 @@
 import { EXCLUDE, ex, to, type NameRule } from './gpu-names.ts';
 
 /**
- * RunPod GPU type `id` → slug (match on the id, not displayName: providers.md §2.2, §2.6). Ids from
- * the docs' GPU types table and the 2026 v2 catalog (shared fixtures runpod-gpu-type-ids.json,
+ * RunPod GPU type `id` → slug (match on the id, not displayName: docs/providers.md §2.2, §2.6). Ids from
+ * the docs' GPU types table and the 2026 v2 catalog (tests/fixtures/providers/runpod-gpu-type-ids.json,
  * runpod-v2-catalog-gpus-real.json). Any id containing " MIG " is a slice and excluded by rule.
  */
 export const RUNPOD_GPU_IDS: Record<string, NameRule> = {

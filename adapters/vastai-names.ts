@@ -2,8 +2,8 @@ import { EXCLUDE, ex, to, type NameRule } from './gpu-names.ts';
 
 /**
  * vast.ai `gpu_name` → slug. Names are exact (vast-cli vastai/data/query.py, "from vast/controller/
- * gpulist.json"; shared fixture vast-gpu-names.json, 144 names). A100/A800/V100 names cover two memory
- * sizes: the offer's `gpu_ram` picks the variant (providers.md §1.7).
+ * gpulist.json"; tests/fixtures/providers/vast-gpu-names.json, 144 names). A100/A800/V100 names cover two memory
+ * sizes: the offer's `gpu_ram` picks the variant (docs/providers.md §1.7).
  */
 export const VASTAI_GPU_NAMES: Record<string, NameRule> = {
 	A10: to('a10'),
@@ -16,7 +16,7 @@ export const VASTAI_GPU_NAMES: Record<string, NameRule> = {
 	'A100 SXM': { byVramGb: { 40: 'a100-sxm-40gb', 80: 'a100-sxm-80gb' } },
 	// A100X: an A100 80 GB PCIe board with a BlueField DPU on the same card — the GPU is an A100 PCIe.
 	A100X: { byVramGb: { 80: 'a100-pcie-80gb' } },
-	// A800: the export variant of the A100 (estimation.md §2.4: "A800-PCIe identical" to A100 PCIe).
+	// A800: the export variant of the A100 (docs/estimation.md §2.4: "A800-PCIe identical" to A100 PCIe).
 	'A800 PCIE': { byVramGb: { 40: 'a100-pcie-40gb', 80: 'a100-pcie-80gb' } },
 	B200: to('b200'),
 	'GH200 SXM': to('gh200'),
@@ -78,7 +78,7 @@ export const VASTAI_GPU_NAMES: Record<string, NameRule> = {
 	'RTX 4070': ex(EXCLUDE.smallConsumer),
 	'RTX 4070 laptop': ex(EXCLUDE.laptop),
 	'RTX 4070S': ex(EXCLUDE.smallConsumer),
-	// vast spells the RTX 4070 Ti SUPER "RTX 4070S Ti" (providers.md §1.6: inconsistent spacing).
+	// vast spells the RTX 4070 Ti SUPER "RTX 4070S Ti" (docs/providers.md §1.6: inconsistent spacing).
 	'RTX 4070S Ti': to('rtx-4070-ti-super'),
 	'RTX 4070 Ti': ex(EXCLUDE.smallConsumer),
 	'RTX 4080': to('rtx-4080'),

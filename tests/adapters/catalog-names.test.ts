@@ -1,5 +1,5 @@
 /**
- * Every GPU name in the shared fixtures maps to a catalog slug or is excluded with a reason:
+ * Every GPU name in the recorded fixtures (tests/fixtures/providers/) maps to a catalog slug or is excluded with a reason:
  * vast.ai's 144 `gpu_name` constants (vast-gpu-names.json) and every RunPod id (runpod-gpu-type-ids.json
  * and the v2 catalog answer). Names outside the tables resolve to "unmapped", never to a guess.
  */

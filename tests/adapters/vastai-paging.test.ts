@@ -1,5 +1,5 @@
 /**
- * vast.ai has no offset parameter (providers.md §1.2): the adapter walks a large market cheapest-first
+ * vast.ai has no offset parameter (docs/providers.md §1.2): the adapter walks a large market cheapest-first
  * with `dph_total >= highest price seen`, merging offers by id. Played by the fake providers server,
  * whose search honours limit, order and the dph_total filter like the real one.
  */

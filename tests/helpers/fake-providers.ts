@@ -264,7 +264,7 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 				req.socket.destroy();
 				return;
 			case '429':
-				// vast.ai: plain text, no Retry-After (providers.md §1.5) unless the test asks for one.
+				// vast.ai: plain text, no Retry-After (docs/providers.md §1.5) unless the test asks for one.
 				res.writeHead(429, {
 					'content-type': 'text/plain',
 					...(b.retryAfterSeconds !== undefined ? { 'retry-after': String(b.retryAfterSeconds) } : {})

@@ -66,7 +66,7 @@ describe('GPU catalog', () => {
 		expect(gpuBySlug('t4')).toMatchObject({ bf16: false, flashAttention: false });
 		expect(trainingPeakTflops(gpuBySlug('t4')!)).toBe(65);
 		expect(trainingPeakTflops(gpuBySlug('v100-32gb')!)).toBe(125);
-		// estimation.md §2.4: GeForce cards at the FP32-accumulate rate, not the FP16-accumulate one.
+		// docs/estimation.md §2.4: GeForce cards at the FP32-accumulate rate, not the FP16-accumulate one.
 		expect(trainingPeakTflops(gpuBySlug('rtx-4090')!)).toBe(165.2);
 	});
 

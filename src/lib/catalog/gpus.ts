@@ -4,10 +4,11 @@
  * estimator needs, with the source of every figure.
  *
  * Spec sources (each GPU's public document is in spec-documents.ts, which the pages cite by title and URL):
- *  - [2.4] figures quoted there from datasheets/whitepapers (dense, no sparsity; BF16 = tensor-core rate
- *    with FP32 accumulate — GeForce cards run that at half their FP16-accumulate rate);
- *  - [mem] figures marked unverified in those notes, or datasheet values not in the stored corpus: shown
- *    as "unverified" wherever the app displays them.
+ *  - [2.4] figures read from those datasheets/whitepapers as docs/estimation.md §2.4 explains (dense, no
+ *    sparsity; BF16 = tensor-core rate with FP32 accumulate — GeForce cards run that at half their
+ *    FP16-accumulate rate);
+ *  - [mem] figures not verified against a datasheet read for this project: shown as "unverified" wherever
+ *    the app displays them.
  */
 
 export type Vendor = 'nvidia' | 'amd';

@@ -1,5 +1,5 @@
 /**
- * The claimed rows of the calibration set: published measurements (docs/estimation.md#calibration-rows)
+ * The claimed rows of the calibration set: published measurements (docs/estimation.md §3)
  * with the engine's prediction for each, at the run's own settings. calibration.ts marks which rows fitted
  * a constant and which are held out; tests/estimator/calibration.test.ts holds each to its tolerance.
  */

@@ -1,5 +1,5 @@
 /**
- * The published rows the engine does not claim, each with the reason (docs/estimation.md#calibration-rows).
+ * The published rows the engine does not claim, each with the reason (docs/estimation.md §3).
  */
 import type { UnclaimedRow } from './calibration-runs.ts';
 

@@ -1,12 +1,13 @@
 /**
- * The calibration set: published measurements (docs/estimation.md#calibration-rows) with the engine's
+ * The calibration set: published measurements (docs/estimation.md §3) with the engine's
  * prediction for each, at the run's own settings. Rows the engine claims carry a tolerance
  * (tests/estimator/calibration.test.ts holds them to it); rows it does not claim say why.
  * Memory is compared with torch.cuda.max_memory_allocated (what the sources print), i.e. without the
  * CUDA context and allocator overhead. GiB figures (torchtune) are converted to GB (1e9 bytes).
  *
  * The rows are data: claimed ones in calibration-rows.ts, unclaimed ones in calibration-unclaimed.ts;
- * how a run is re-run through the engine is in calibration-runs.ts.
+ * how a run is re-run through the engine is in calibration-runs.ts. Row labels (`§3 #9`, `§2.2`, `§1.9`)
+ * are sections and rows of docs/estimation.md.
  */
 import { LITGPT_SRC, publishedRows, TT_SRC } from './calibration-rows.ts';
 import type { ClaimedRow } from './calibration-runs.ts';

@@ -1,6 +1,6 @@
 /**
  * Every constant of the estimator, each with its source. "§x.y" refers to the project's research notes
- * (estimation.md, copied from shared/research); tags as there: [src] quoted from a source, [calc] derived,
+ * (docs/estimation.md); tags as there: [src] quoted from a source, [calc] derived,
  * [fit] calibrated against the measurements of §1.9/§3, [mem] not re-verified.
  * Units: GB = 1e9 bytes (notes' conventions); TFLOPS = 1e12 FLOP/s.
  */
@@ -9,7 +9,7 @@ export const BYTES_PER_GB = 1e9;
 
 /**
  * GPU memory is sold in binary units: an "80 GB" A100 reports 81,920 MiB and a "24 GB" RTX 4090
- * 24,564 MiB (providers.md: vast.ai `gpu_ram` 24564 for the 4090, 81559 for the H100 SXM). So a card of
+ * 24,564 MiB (docs/providers.md §1.3: vast.ai `gpu_ram` 24564 for the 4090, 81559 for the H100 SXM). So a card of
  * `vramGb` holds vramGb × 2^30 bytes, which we express in GB (1e9). The CUDA context is counted
  * separately (CUDA_CONTEXT_GB).
  */

@@ -1,5 +1,5 @@
 /**
- * Cost = hours × the hourly price of real current offers (estimation.md §2.1: $ = time_h × n_gpu × $/GPU-h).
+ * Cost = hours × the hourly price of real current offers (docs/estimation.md §2.1: $ = time_h × n_gpu × $/GPU-h).
  *
  * Which offers can run a job that needs n GPUs (decided here; the issue leaves it open):
  *  - an offer is a box of `gpuCount` GPUs rented whole (vast.ai and Lambda price the box; RunPod prices

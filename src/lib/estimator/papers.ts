@@ -1,5 +1,5 @@
 /**
- * The fine-tuning and quantization papers of the list with their key facts for cost (estimation.md §5),
+ * The fine-tuning and quantization papers of the list with their key facts for cost (docs/estimation.md §5),
  * and "reproduce it today" cards for those that report their hardware and time: GPU-hours × the cheapest
  * current per-GPU-hour price of that GPU, with the archive median beside it. Facts the notes mark [mem]
  * (recalled, not re-verified) are flagged as such.

@@ -36,8 +36,8 @@ export function slugForTrackerName(name: string): string | undefined {
 
 /**
  * SkyPilot's vast.ai catalog (skypilot-catalog `catalogs/v7/vast/vms.csv`) writes vast's `gpu_name` into
- * its InstanceType with spaces turned into underscores (`1x-H100_SXM-32-65536`; shared research
- * providers.md §5 and the fixture history-skypilot-catalog-vast-v7-excerpt.csv). Its AcceleratorName
+ * its InstanceType with spaces turned into underscores (`1x-H100_SXM-32-65536`; docs/providers.md §5.2
+ * and the fixture tests/fixtures/archive/skypilot-vast-v7-excerpt.csv). Its AcceleratorName
  * column merges form factors (H100 NVL → `H100`), so the InstanceType name is mapped, through the vast.ai
  * table (adapters/vastai-names.ts).
  */

@@ -4,7 +4,7 @@
  *  - `tracker-csv`: gpu-pricing-tracker's daily aggregates (archive-tracker.ts);
  *  - `skypilot-vms`, `skypilot-lambda-vms`, `skypilot-runpod-vms`: SkyPilot's vast.ai, Lambda and RunPod
  *    `vms.csv` snapshots (archive-skypilot.ts).
- * The archive's GPU names are mapped in archive-names.ts; sources in docs/providers.md#the-archive.
+ * The archive's GPU names are mapped in archive-names.ts; sources in docs/providers.md §5.
  */
 import { LAMBDA_CATALOG_COLUMNS } from '#adapters/lambda-catalog.ts';
 import {

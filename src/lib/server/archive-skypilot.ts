@@ -1,6 +1,6 @@
 /**
  * SkyPilot's public catalog files (skypilot-org/skypilot-catalog, `catalogs/<version>/<cloud>/vms.csv`;
- * columns and quirks in docs/providers.md#skypilot-catalog): one snapshot each, one row per instance shape
+ * columns and quirks in docs/providers.md §5.2): one snapshot each, one row per instance shape
  * and region, prices per INSTANCE-hour. Rows of one key (GPU, listed name, count, region, pricing) are
  * aggregated into one observation per GPU-hour (min/median/max, n).
  *  - `skypilot-vms`: vast.ai (catalogs/v7/vast/vms.csv);
@@ -183,7 +183,7 @@ export function parseSkypilotRunpod(
 
 /**
  * `<count>x-<vast gpu_name, spaces → _>-<cpu cores>-<cpu ram MB>`
- * (docs/providers.md#skypilot-catalog).
+ * (docs/providers.md §5.2).
  */
 const SKYPILOT_VAST_INSTANCE_RE = /^(\d+)x-(.+)-(\d+)-(\d+)$/;
 /** GpuInfo is a Python dict literal; only the total memory is read from it. */

@@ -1,6 +1,6 @@
 /**
  * The daily-aggregate CSV of cherielilili/gpu-pricing-tracker (format `tracker-csv`; columns in
- * docs/providers.md#the-archive-gpu-pricing-tracker): one row per day × provider × GPU × GPU count ×
+ * docs/providers.md §5.1): one row per day × provider × GPU × GPU count ×
  * region × rental type with min/median/max per GPU-hour and the number of offers behind them. Stored as
  * published.
  */
