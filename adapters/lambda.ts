@@ -110,7 +110,7 @@ export function parseLambda(payload: unknown, observedAt: Date): ParseResult {
 			tally.add({ ...base, region: '', available: false });
 			continue;
 		}
-		// One price for every region (§3.2); one offer per region with capacity.
+		// One price for every region (docs/providers.md §3.2); one offer per region with capacity.
 		for (const r of regions)
 			tally.add({ ...base, region: capText(r.name, MAX_REGION_LENGTH), available: true });
 	}

@@ -1,7 +1,7 @@
 /**
  * RunPod: the keyless GraphQL `gpuTypes` query (docs/providers.md §2.1–2.2). Prices are per GPU-hour, one
  * list price per cloud; `lowestPrice` tells whether there is capacity now. The parser also reads the
- * REST v2 catalog answer (`{"gpus": [...]}`, §2.3), which carries the same facts under other names.
+ * REST v2 catalog answer (`{"gpus": [...]}`, docs/providers.md §2.3), which carries the same facts under other names.
  */
 import { z } from 'zod';
 import { gpuBySlug } from '#catalog/gpus.ts';
@@ -147,7 +147,7 @@ function parseGraphql(types: unknown[], observedAt: string): ParseResult {
 			tally.skip('offered in neither secure nor community cloud');
 			continue;
 		}
-		// Gate each cloud's price on its flag: the other cloud's price holds a placeholder (§2.6).
+		// Gate each cloud's price on its flag: the other cloud's price holds a placeholder (docs/providers.md §2.6).
 		const clouds: [Cloud, boolean, number | null | undefined, number | null | undefined][] = [
 			['secure', t.secureCloud === true, t.securePrice, t.secureSpotPrice],
 			['community', t.communityCloud === true, t.communityPrice, t.communitySpotPrice]
@@ -177,7 +177,7 @@ function parseCatalog(gpus: unknown[], observedAt: string): ParseResult {
 		const g = parsed.data;
 		const r = resolve(tally, g.id);
 		if (!r) continue;
-		// availability HIGH/MEDIUM/LOW/NONE (§2.3)
+		// availability HIGH/MEDIUM/LOW/NONE (docs/providers.md §2.3)
 		const available = g.availability != null && g.availability.toUpperCase() !== 'NONE';
 		const extra = {
 			displayName: capOptional(g.name, MAX_NAME_LENGTH),
@@ -216,7 +216,7 @@ async function fetchRunpod(ctx: Parameters<Adapter['fetch']>[0]): Promise<FetchR
 	const url = ctx.baseUrl + RUNPOD_PATH + (ctx.apiKey ? `?api_key=${encodeURIComponent(ctx.apiKey)}` : '');
 	const res = await ctx.http.json({ method: 'POST', url, body: { query: RUNPOD_QUERY } });
 	const body = res.body as { data?: { gpuTypes?: unknown }; errors?: { message?: unknown }[] } | null;
-	// GraphQL reports errors with HTTP 200 and an `errors` list (§2.1).
+	// GraphQL reports errors with HTTP 200 and an `errors` list (docs/providers.md §2.1).
 	if (body && Array.isArray(body.errors) && !Array.isArray(body.data?.gpuTypes)) {
 		const first = body.errors[0]?.message;
 		throw new ProviderError(

@@ -25,7 +25,7 @@ export const VASTAI_PATH = '/api/v0/bundles/';
 
 /**
  * Offers per answer. The default limit is small (vast-cli issue #268); gpuhunt asks for 3000, SkyPilot
- * for 10000 (docs/providers.md §1.2). The market holds several thousand rentable offers (§1.4).
+ * for 10000 (docs/providers.md §1.2). The market holds several thousand rentable offers (docs/providers.md §1.4).
  */
 export const VASTAI_PAGE_LIMIT = 5000;
 /** Pages per poll; with the 6 s spacing below a full walk takes under half a minute. */
@@ -102,7 +102,7 @@ export function vastaiCountry(geolocation: string | null | undefined): string {
 	return cc && /^[A-Z]{2}$/.test(cc) ? cc : capText(geolocation, MAX_REGION_LENGTH);
 }
 
-/** Whole-box price per hour: dph_total, else search.totalHour, else dph_base plus storage (§1.3, §1.7). */
+/** Whole-box price per hour: dph_total, else search.totalHour, else dph_base plus storage (docs/providers.md §1.3, §1.7). */
 function boxPriceUsd(o: Offer): number | null {
 	if (o.dph_total != null) return o.dph_total;
 	if (o.search?.totalHour != null) return o.search.totalHour;

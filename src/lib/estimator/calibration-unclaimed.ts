@@ -44,7 +44,7 @@ export const UNCLAIMED_ROWS: UnclaimedRow[] = [
 		run: 'litgpt / Raschka minutes per 1k iterations and run times',
 		measured: '2.36–6.55 min/1k; 6,686 / 10,060 s',
 		reason:
-			'the tokens per iteration (Alpaca sample lengths) are not in the notes, so no tokens/s can be derived; their QLoRA/LoRA ratios are claimed (§2.2 rows).'
+			'the tokens per iteration (Alpaca sample lengths) are not published, so no tokens/s can be derived; their QLoRA/LoRA ratios are claimed (§2.2 rows).'
 	},
 	{
 		row: '§3 #14',
