@@ -3,7 +3,7 @@
  */
 import { resolveGpuName, VRAM_MATCH_TOLERANCE } from '#adapters/gpu-names.ts';
 import { VASTAI_GPU_NAMES } from '#adapters/vastai-names.ts';
-import { gpuBySlug } from '../catalog/gpus.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
 
 /**
  * gpu-pricing-tracker's `gpu_model` → slug. Names outside this table are counted as unmapped by the
