@@ -25,12 +25,12 @@ export const VASTAI_PATH = '/api/v0/bundles/';
 
 /**
  * Offers per answer. The default limit is small (vast-cli issue #268); gpuhunt asks for 3000, SkyPilot
- * for 10000 (docs/providers.md §1.2). The market holds several thousand rentable offers (docs/providers.md §1.4).
+ * for 10000 (docs/providers.md §1.2). The market holds several thousand rentable offers (§1.4 there).
  */
 export const VASTAI_PAGE_LIMIT = 5000;
 /** Pages per poll; with the 6 s spacing below a full walk takes under half a minute. */
 export const VASTAI_MAX_PAGES = 4;
-/** docs search_offers.yaml: `x-rate-limit: 10 requests per minute per IP` → one request per 6 s. */
+/** vast.ai's search_offers.yaml: `x-rate-limit: 10 requests per minute per IP` (docs/providers.md §1.5) → one request per 6 s. */
 export const VASTAI_MIN_INTERVAL_MS = 6_000;
 /** GB of disk priced into `dph_total` (vast-cli's default `allocated_storage`, docs/providers.md §1.2). */
 export const VASTAI_ALLOCATED_STORAGE_GB = 5;
