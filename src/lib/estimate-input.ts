@@ -4,7 +4,7 @@
  * parses and validates the same way while the user types.
  */
 import { z } from 'zod';
-import { GPU_SLUGS, gpuBySlug } from '../../adapters/catalog.ts';
+import { GPU_SLUGS, gpuBySlug } from '#catalog/gpus.ts';
 import {
 	DEFAULTS,
 	DEFAULT_FRAMEWORK,

@@ -3,7 +3,7 @@
  * fine-tuning at the estimator's default setting, and the hardware picker — which GPUs and counts fit
  * each use, with the cheapest current price per hour and for a reference job. Pure; browser-safe.
  */
-import { GPUS, gpuBySlug, type GpuSpec } from '../../adapters/catalog.ts';
+import { GPUS, gpuBySlug, type GpuSpec } from '#catalog/gpus.ts';
 import {
 	cheapestLine,
 	costLines,

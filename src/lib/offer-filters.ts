@@ -4,7 +4,7 @@
  * invalid is reported with the parameter's name (→ 400).
  */
 import { z } from 'zod';
-import { PROVIDERS } from '../../adapters/types.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { plainText } from './input.ts';
 
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);

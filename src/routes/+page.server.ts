@@ -3,7 +3,7 @@ import { getApp } from '$lib/server/app';
 import { compareByGpu, filterOptions, REFERENCE_JOB_TEXT, sortCompareRows } from '$lib/server/offers';
 import { enabledProviders, freshnessRow, getProviderHealth } from '$lib/server/providers';
 import { compareQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
-import { VASTAI_ALLOCATED_STORAGE_GB } from '../../adapters/vastai.ts';
+import { VASTAI_ALLOCATED_STORAGE_GB } from '#adapters/vastai.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {

@@ -6,7 +6,7 @@
  * now is shown before the first check; delivery errors and lists never carry the webhook URL.
  */
 import { sql } from 'drizzle-orm';
-import { PROVIDERS } from '../../adapters/types.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	accessTo,

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../adapters/types.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { atomFeed } from '../../src/lib/server/alerts-feed.ts';
 import {
 	createWatch,

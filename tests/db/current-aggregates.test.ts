@@ -5,8 +5,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { PROVIDERS, type ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { PROVIDERS, type ProviderId } from '#adapters/types.ts';
 import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
 import { AGGREGATE_RETENTION_DAYS, applyRetention } from '../../src/lib/server/history.ts';
 import { usdPerMillionTrainingTokens } from '../../src/lib/estimator/index.ts';

@@ -10,8 +10,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { PROVIDERS, type ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { PROVIDERS, type ProviderId } from '#adapters/types.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
 import { getFreshness, getProviderHealth, staleAfterMs } from '../../src/lib/server/providers.ts';

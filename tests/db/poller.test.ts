@@ -7,8 +7,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import type { NormalizedOffer, ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import type { NormalizedOffer, ProviderId } from '#adapters/types.ts';
 import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';

@@ -13,8 +13,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { PROVIDERS, type NormalizedOffer, type ProviderId } from '#adapters/types.ts';
 import {
 	architectureFromCatalog,
 	costLines,

@@ -3,7 +3,7 @@
  * URL, and the request carries `framework` (API body, query string, form) with hf-peft as the default.
  */
 import { describe, expect, it } from 'vitest';
-import { gpuBySlug } from '../../adapters/catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
 import { parseEstimateQuery, parseEstimateRequest } from '../../src/lib/estimate-input.ts';
 import {
 	DEFAULTS,

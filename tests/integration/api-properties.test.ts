@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GPU_SLUGS } from '../../adapters/catalog.ts';
+import { GPU_SLUGS } from '#catalog/gpus.ts';
 import {
 	LORA_TARGETS,
 	METHODS,

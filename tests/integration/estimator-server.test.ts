@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpuBySlug } from '../../adapters/catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
 import type { EstimateAnswer } from '../../src/lib/estimate-answer.ts';
 import { usdText } from '../../src/lib/format.ts';
 import { MODEL_USES } from '../../src/lib/model-report.ts';

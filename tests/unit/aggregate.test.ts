@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { NormalizedOffer } from '../../adapters/types.ts';
+import type { NormalizedOffer } from '#adapters/types.ts';
 import { aggregateOffers, medianOfSorted } from '../../src/lib/server/snapshots.ts';
 
 function offer(p: Partial<NormalizedOffer>): NormalizedOffer {

@@ -16,9 +16,9 @@ import {
 	type Watch,
 	type WatchInput
 } from './alerts.ts';
-import { GPUS } from '../../../adapters/catalog.ts';
-import { GPU_FAMILIES } from '../../../adapters/gpu-families.ts';
-import { PROVIDERS } from '../../../adapters/types.ts';
+import { GPUS } from '#catalog/gpus.ts';
+import { GPU_FAMILIES } from '#catalog/gpu-families.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentOffers, type ProviderScope } from './current-offers.ts';
 

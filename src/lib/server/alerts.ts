@@ -8,9 +8,9 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { gpuBySlug } from '../../../adapters/catalog.ts';
-import { familyBySlug, GPU_FAMILIES, gpuOrFamilyName } from '../../../adapters/gpu-families.ts';
-import { PROVIDERS } from '../../../adapters/types.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { familyBySlug, GPU_FAMILIES, gpuOrFamilyName } from '#catalog/gpu-families.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { plainText } from '../input.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentOffers, type ProviderScope } from './current-offers.ts';

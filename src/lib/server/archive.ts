@@ -28,7 +28,7 @@ export const ARCHIVE_ATTRIBUTION_URL = 'https://github.com/cherielilili/gpu-pric
  * Rows whose source is a third-party aggregator rather than the provider itself stay in
  * archive_observations (as published) but out of the price series: in the bundled file these are 22
  * rows of 2026-05-08 from getdeploying.com (region `global`), among them RunPod H200 and MI300X at
- * $0.50 — RunPod's stale community-price placeholder (providers.md §2.6), not a rentable price.
+ * $0.50 — RunPod's stale community-price placeholder (docs/providers.md §2.6), not a rentable price.
  */
 export const THIRD_PARTY_SOURCE_HOSTS = ['getdeploying.com'] as const;
 

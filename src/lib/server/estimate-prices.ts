@@ -7,7 +7,7 @@
  * size we keep the cheapest box; the estimator decides which box sizes can run a job (estimator/cost.ts).
  */
 import { sql } from 'drizzle-orm';
-import { GPU_SLUGS } from '../../../adapters/catalog.ts';
+import { GPU_SLUGS } from '#catalog/gpus.ts';
 import type { ArchiveReference, OfferSummary } from '../estimator/index.ts';
 import { currentOffers, type ProviderScope } from './current-offers.ts';
 import { rows, type Db } from './db/index.ts';

@@ -9,8 +9,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { gpuBySlug } from '../../../adapters/catalog.ts';
-import { PROVIDERS } from '../../../adapters/types.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import type { HistoryPoint, HistorySeries } from '../history-format.ts';
 import { BIN_ORIGIN } from './archive.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';

@@ -4,8 +4,8 @@
  * every query here reads "now" without joining snapshots.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { GPUS, gpuBySlug, type GpuSpec } from '../../../adapters/catalog.ts';
-import { gpuSlugsOf } from '../../../adapters/gpu-families.ts';
+import { GPUS, gpuBySlug, type GpuSpec } from '#catalog/gpus.ts';
+import { gpuSlugsOf } from '#catalog/gpu-families.ts';
 import {
 	PROVIDERS,
 	type Cloud,
@@ -13,7 +13,7 @@ import {
 	type OfferSource,
 	type Pricing,
 	type ProviderId
-} from '../../../adapters/types.ts';
+} from '#adapters/types.ts';
 import { REFERENCE_QLORA_JOB, usdPerMillionTrainingTokens } from '../estimator/index.ts';
 import type { CompareSort, OfferFilters } from '../offer-filters.ts';
 import { rows, type Db } from './db/index.ts';

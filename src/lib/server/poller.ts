@@ -13,15 +13,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { ADAPTERS, apiKeyFor, disabledReason, pollingAdapter } from '../../../adapters/index.ts';
-import {
-	PayloadShapeError,
-	ProviderError,
-	redactSecrets,
-	stripUrlQueries
-} from '../../../adapters/errors.ts';
-import { createHttpClient, type HttpPolicy } from '../../../adapters/http.ts';
-import type { OfferSource, ParseResult, ProviderId } from '../../../adapters/types.ts';
+import { ADAPTERS, apiKeyFor, disabledReason, pollingAdapter } from '#adapters/index.ts';
+import { PayloadShapeError, ProviderError, redactSecrets, stripUrlQueries } from '#adapters/errors.ts';
+import { createHttpClient, type HttpPolicy } from '#adapters/http.ts';
+import type { OfferSource, ParseResult, ProviderId } from '#adapters/types.ts';
 import type { App, StartHook } from './app.ts';
 import type { Config } from './config.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';

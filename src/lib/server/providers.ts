@@ -3,8 +3,8 @@
  * age, whether that snapshot is stale (older than two poll intervals), the last poll and the last error.
  */
 import { sql } from 'drizzle-orm';
-import { ADAPTERS, disabledReason } from '../../../adapters/index.ts';
-import { PROVIDERS, type OfferSource, type ProviderId } from '../../../adapters/types.ts';
+import { ADAPTERS, disabledReason } from '#adapters/index.ts';
+import { PROVIDERS, type OfferSource, type ProviderId } from '#adapters/types.ts';
 import type { Config } from './config.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentSnapshotIds } from './snapshots.ts';

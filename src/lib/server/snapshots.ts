@@ -4,15 +4,15 @@
  * history points — all in one transaction, so readers see the old snapshot or the new one, never a mix.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { NormalizedOffer, OfferSource, Pricing, ProviderId } from '../../../adapters/types.ts';
+import type { NormalizedOffer, OfferSource, Pricing, ProviderId } from '#adapters/types.ts';
 import {
 	assessOffer,
 	countFlags,
 	marketMedians,
-	medianOfSorted,
 	type TrustAssessment,
 	type TrustSettings
 } from '../trust.ts';
+import { medianOfSorted } from '../stats.ts';
 import { rows, type Db } from './db/index.ts';
 import { ensurePartitions } from './db/partitions.ts';
 

@@ -8,7 +8,7 @@
  * never as current.
  */
 import { sql } from 'drizzle-orm';
-import { GPUS, gpuBySlug } from '../../../adapters/catalog.ts';
+import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
 import type { ProviderScope } from './current-offers.ts';
 import { rows, type Db } from './db/index.ts';
 

@@ -1,4 +1,4 @@
-import { gpuBySlug } from '../../../adapters/catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
 import { architectureFromCatalog, MODEL_RECORDS, weightBytes } from '$lib/estimator';
 import { hardwarePicker, MODEL_USES } from '$lib/model-report';
 import { getApp } from '$lib/server/app';

@@ -5,8 +5,8 @@ import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
 import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers';
 import { enabledProviders, freshnessRow, getProviderHealth } from '$lib/server/providers';
 import { gpuOffersQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
-import { gpuBySlug } from '../../../../adapters/catalog.ts';
-import { specDocument } from '../../../../adapters/spec-documents.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { specDocument } from '#catalog/spec-documents.ts';
 import type { PageServerLoad } from './$types';
 
 /** Offers shown on the page; the rest are a click away in the API. */

@@ -4,10 +4,11 @@
  * estimator needs, with the source of every figure.
  *
  * Spec sources (each GPU's public document is in spec-documents.ts, which the pages cite by title and URL):
- *  - [2.4] figures quoted there from datasheets/whitepapers (dense, no sparsity; BF16 = tensor-core rate
- *    with FP32 accumulate — GeForce cards run that at half their FP16-accumulate rate);
- *  - [mem] figures marked unverified in those notes, or datasheet values not in the stored corpus: shown
- *    as "unverified" wherever the app displays them.
+ *  - [2.4] figures read from those datasheets/whitepapers as docs/estimation.md §2.4 explains (dense, no
+ *    sparsity; BF16 = tensor-core rate with FP32 accumulate — GeForce cards run that at half their
+ *    FP16-accumulate rate);
+ *  - [mem] figures not verified against a datasheet read for this project: shown as "unverified" wherever
+ *    the app displays them.
  */
 
 export type Vendor = 'nvidia' | 'amd';
@@ -35,8 +36,6 @@ export interface GpuSpec {
 	specSource: string;
 	/** true when a figure is from memory/aggregators and not verified against a stored source */
 	specUnverified?: boolean;
-	/** GPU names in the archive (gpu-pricing-tracker `gpu_model`) that mean this GPU */
-	trackerNames?: string[];
 }
 
 /** Prefix of figures read from the GPU's datasheet or architecture whitepaper (spec-documents.ts), dense. */
@@ -55,8 +54,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 3350,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: H100 SXM5 1,979 sparse /2`,
-		trackerNames: ['H100_SXM']
+		specSource: `${S24}: H100 SXM5 1,979 sparse /2`
 	},
 	{
 		slug: 'h100-pcie',
@@ -69,8 +67,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 2000,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: H100 PCIe 1,513 sparse /2`,
-		trackerNames: ['H100_PCIE']
+		specSource: `${S24}: H100 PCIe 1,513 sparse /2`
 	},
 	{
 		slug: 'h100-nvl',
@@ -84,8 +81,7 @@ export const GPUS: GpuSpec[] = [
 		bf16: true,
 		flashAttention: true,
 		specSource: `${S24}: H100 NVL datasheet 1,671 sparse /2 [mem]`,
-		specUnverified: true,
-		trackerNames: ['H100_NVL']
+		specUnverified: true
 	},
 	{
 		slug: 'h200',
@@ -98,8 +94,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 4800,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: same die as H100 SXM`,
-		trackerNames: ['H200']
+		specSource: `${S24}: same die as H100 SXM`
 	},
 	{
 		slug: 'h200-nvl',
@@ -127,8 +122,7 @@ export const GPUS: GpuSpec[] = [
 		bf16: true,
 		flashAttention: true,
 		specSource: 'Grace Hopper: H100 die with 96 GB HBM3 (4 TB/s) [mem]',
-		specUnverified: true,
-		trackerNames: ['GH200']
+		specUnverified: true
 	},
 	{
 		slug: 'b200',
@@ -141,8 +135,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 8000,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: B200 (HGX/DGX)`,
-		trackerNames: ['B200']
+		specSource: `${S24}: B200 (HGX/DGX)`
 	},
 	{
 		slug: 'b300',
@@ -156,8 +149,7 @@ export const GPUS: GpuSpec[] = [
 		bf16: true,
 		flashAttention: true,
 		specSource: 'Blackwell Ultra: dense BF16 as B200, 288 GB HBM3e [mem]',
-		specUnverified: true,
-		trackerNames: ['B300']
+		specUnverified: true
 	},
 	// --- Ampere datacenter ---
 	{
@@ -171,8 +163,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 2039,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: A100 datasheet "312 | 624*"`,
-		trackerNames: ['A100_SXM_80GB']
+		specSource: `${S24}: A100 datasheet "312 | 624*"`
 	},
 	{
 		slug: 'a100-sxm-40gb',
@@ -185,8 +176,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 1555,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: A100 datasheet`,
-		trackerNames: ['A100_SXM_40GB']
+		specSource: `${S24}: A100 datasheet`
 	},
 	{
 		slug: 'a100-pcie-80gb',
@@ -199,8 +189,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 1935,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: A100 datasheet`,
-		trackerNames: ['A100_PCIE_80GB']
+		specSource: `${S24}: A100 datasheet`
 	},
 	{
 		slug: 'a100-pcie-40gb',
@@ -213,8 +202,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 1555,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: A100 datasheet`,
-		trackerNames: ['A100_PCIE_40GB']
+		specSource: `${S24}: A100 datasheet`
 	},
 	// --- Ada / Ampere datacenter & inference ---
 	{
@@ -228,8 +216,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 864,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: 366/733 sparse listing`,
-		trackerNames: ['L40S']
+		specSource: `${S24}: 366/733 sparse listing`
 	},
 	{
 		slug: 'l40',
@@ -242,8 +229,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 864,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: FP16-32acc 181`,
-		trackerNames: ['L40']
+		specSource: `${S24}: FP16-32acc 181`
 	},
 	{
 		slug: 'l4',
@@ -364,8 +350,7 @@ export const GPUS: GpuSpec[] = [
 		bf16: true,
 		flashAttention: true,
 		specSource: 'RTX PRO 6000 Blackwell datasheet (dense FP16/BF16 tensor) [mem]',
-		specUnverified: true,
-		trackerNames: ['RTX_PRO_6000']
+		specUnverified: true
 	},
 	{
 		slug: 'rtx-6000-ada',
@@ -629,8 +614,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 1792,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: RTX Blackwell whitepaper Table 3 (FP32 accumulate)`,
-		trackerNames: ['RTX_5090']
+		specSource: `${S24}: RTX Blackwell whitepaper Table 3 (FP32 accumulate)`
 	},
 	{
 		slug: 'rtx-4090',
@@ -643,8 +627,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 1008,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: Ada whitepaper App. A (FP32 accumulate)`,
-		trackerNames: ['RTX_4090']
+		specSource: `${S24}: Ada whitepaper App. A (FP32 accumulate)`
 	},
 	{
 		slug: 'rtx-4080-super',
@@ -783,8 +766,7 @@ export const GPUS: GpuSpec[] = [
 		memBandwidthGBs: 5300,
 		bf16: true,
 		flashAttention: true,
-		specSource: `${S24}: hmc-tech spec page`,
-		trackerNames: ['MI300X']
+		specSource: `${S24}: hmc-tech spec page`
 	},
 	{
 		slug: 'mi350x',
@@ -839,330 +821,7 @@ export function gpuBySlug(slug: string): GpuSpec | undefined {
 
 export const GPU_SLUGS: string[] = GPUS.map((g) => g.slug);
 
-const BY_TRACKER = new Map(GPUS.flatMap((g) => (g.trackerNames ?? []).map((n) => [n, g.slug] as const)));
-
-/** Archive (gpu-pricing-tracker) GPU name → slug, or undefined when the catalog does not know it. */
-export function slugForTrackerName(name: string): string | undefined {
-	return BY_TRACKER.get(name);
-}
-
 /** The peak the estimator uses: BF16 where the GPU has it, FP16 where it does not. */
 export function trainingPeakTflops(g: GpuSpec): number | null {
 	return g.bf16 ? g.bf16Tflops : g.fp16Tflops;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Provider GPU names → catalog slugs.
-//
-// Scope of the catalog: whole GPUs useful for the LLM fine-tuning and serving this dashboard prices —
-// NVIDIA Volta or newer and AMD Instinct CDNA, with at least 16 GB per GPU. Every name a provider is
-// known to send (the fixtures: vast.ai's 144 `gpu_name` constants, RunPod's type ids) is listed here,
-// either mapped or excluded with the reason. A live name that is in none of these tables is "unmapped":
-// counted and listed in provider health, never guessed.
-// ---------------------------------------------------------------------------------------------------
-
-/** How one provider GPU name resolves. `byVramGb` splits a name sold in several memory sizes. */
-export type NameRule = { slug: string } | { byVramGb: Record<number, string> } | { exclude: string };
-
-const EXCLUDE = {
-	preVolta: 'pre-Volta GPU (no tensor cores): outside the catalog',
-	laptop: 'laptop/mobile GPU: outside the catalog',
-	mining: 'mining card (CMP / P10x: cut-down I/O, no display): outside the catalog',
-	smallConsumer: 'consumer card under 16 GB: too small for the LLM work this catalog prices',
-	entryConsumer: 'entry-level (x050/x060 class) consumer card: outside the catalog',
-	smallWorkstation: 'workstation card under 16 GB: too small for the LLM work this catalog prices',
-	radeon: 'AMD Radeon / Radeon PRO (RDNA, GCN) card: no validated training specs in the catalog',
-	unreleased: 'no such retail product was released: its specs cannot be pinned',
-	mig: 'a MIG slice (part of a GPU), not a whole GPU',
-	placeholder: "RunPod's placeholder type, not a GPU"
-} as const;
-
-const ex = (reason: string): NameRule => ({ exclude: reason });
-const to = (slug: string): NameRule => ({ slug });
-
-/**
- * vast.ai `gpu_name` → slug. Names are exact (vast-cli vastai/data/query.py, "from vast/controller/
- * gpulist.json"; shared fixture vast-gpu-names.json, 144 names). A100/A800/V100 names cover two memory
- * sizes: the offer's `gpu_ram` picks the variant (providers.md §1.7).
- */
-export const VASTAI_GPU_NAMES: Record<string, NameRule> = {
-	A10: to('a10'),
-	A10g: to('a10g'),
-	A16: ex('virtual-desktop board (four 16 GB GPUs at 200 GB/s each): not an LLM training card'),
-	A30: to('a30'),
-	A40: to('a40'),
-	'A100 PCIE': { byVramGb: { 40: 'a100-pcie-40gb', 80: 'a100-pcie-80gb' } },
-	'A100 SXM4': { byVramGb: { 40: 'a100-sxm-40gb', 80: 'a100-sxm-80gb' } },
-	'A100 SXM': { byVramGb: { 40: 'a100-sxm-40gb', 80: 'a100-sxm-80gb' } },
-	// A100X: an A100 80 GB PCIe board with a BlueField DPU on the same card — the GPU is an A100 PCIe.
-	A100X: { byVramGb: { 80: 'a100-pcie-80gb' } },
-	// A800: the export variant of the A100 (estimation.md §2.4: "A800-PCIe identical" to A100 PCIe).
-	'A800 PCIE': { byVramGb: { 40: 'a100-pcie-40gb', 80: 'a100-pcie-80gb' } },
-	B200: to('b200'),
-	'GH200 SXM': to('gh200'),
-	'H100 PCIE': to('h100-pcie'),
-	'H100 SXM': to('h100-sxm'),
-	'H100 NVL': to('h100-nvl'),
-	H200: to('h200'),
-	'H200 NVL': to('h200-nvl'),
-	L4: to('l4'),
-	L40: to('l40'),
-	L40S: to('l40s'),
-	'Tesla K20c': ex(EXCLUDE.preVolta),
-	'Tesla K80': ex(EXCLUDE.preVolta),
-	'Tesla M40': ex(EXCLUDE.preVolta),
-	'Tesla P4': ex(EXCLUDE.preVolta),
-	'Tesla P6': ex(EXCLUDE.preVolta),
-	'Tesla P40': ex(EXCLUDE.preVolta),
-	'Tesla P100': ex(EXCLUDE.preVolta),
-	'Tesla T4': to('t4'),
-	'Tesla V100': { byVramGb: { 16: 'v100-16gb', 32: 'v100-32gb' } },
-	'GeForce 970': ex(EXCLUDE.preVolta),
-	'GTX 750 Ti': ex(EXCLUDE.preVolta),
-	'GTX 1050': ex(EXCLUDE.preVolta),
-	'GTX 1050 Ti': ex(EXCLUDE.preVolta),
-	'GTX 1060': ex(EXCLUDE.preVolta),
-	'GTX 1070': ex(EXCLUDE.preVolta),
-	'GTX 1070 Ti': ex(EXCLUDE.preVolta),
-	'GTX 1080': ex(EXCLUDE.preVolta),
-	'GTX 1080 Ti': ex(EXCLUDE.preVolta),
-	// GTX 16xx is Turing without tensor cores.
-	'GTX 1650': ex(EXCLUDE.preVolta),
-	'GTX 1650 S': ex(EXCLUDE.preVolta),
-	'GTX 1650 Ti': ex(EXCLUDE.preVolta),
-	'GTX 1660': ex(EXCLUDE.preVolta),
-	'GTX 1660 S': ex(EXCLUDE.preVolta),
-	'GTX 1660 Ti': ex(EXCLUDE.preVolta),
-	'GTX TITAN X': ex(EXCLUDE.preVolta),
-	'RTX 2060': ex(EXCLUDE.entryConsumer),
-	'RTX 2060S': ex(EXCLUDE.entryConsumer),
-	'RTX 2070': ex(EXCLUDE.smallConsumer),
-	'RTX 2070S': ex(EXCLUDE.smallConsumer),
-	'RTX 2080': ex(EXCLUDE.smallConsumer),
-	'RTX 2080S': ex(EXCLUDE.smallConsumer),
-	'RTX 2080 Ti': ex(EXCLUDE.smallConsumer),
-	'RTX 3050': ex(EXCLUDE.entryConsumer),
-	'RTX 3060': ex(EXCLUDE.entryConsumer),
-	'RTX 3060 laptop': ex(EXCLUDE.laptop),
-	'RTX 3060 Ti': ex(EXCLUDE.entryConsumer),
-	'RTX 3070': ex(EXCLUDE.smallConsumer),
-	'RTX 3070 laptop': ex(EXCLUDE.laptop),
-	'RTX 3070 Ti': ex(EXCLUDE.smallConsumer),
-	'RTX 3080': ex(EXCLUDE.smallConsumer),
-	'RTX 3080 Ti': ex(EXCLUDE.smallConsumer),
-	'RTX 3090': to('rtx-3090'),
-	'RTX 3090 Ti': to('rtx-3090-ti'),
-	'RTX 4060': ex(EXCLUDE.entryConsumer),
-	'RTX 4060 laptop': ex(EXCLUDE.laptop),
-	'RTX 4060 Ti': ex(EXCLUDE.entryConsumer),
-	'RTX 4070': ex(EXCLUDE.smallConsumer),
-	'RTX 4070 laptop': ex(EXCLUDE.laptop),
-	'RTX 4070S': ex(EXCLUDE.smallConsumer),
-	// vast spells the RTX 4070 Ti SUPER "RTX 4070S Ti" (providers.md §1.6: inconsistent spacing).
-	'RTX 4070S Ti': to('rtx-4070-ti-super'),
-	'RTX 4070 Ti': ex(EXCLUDE.smallConsumer),
-	'RTX 4080': to('rtx-4080'),
-	'RTX 4080 laptop': ex(EXCLUDE.laptop),
-	'RTX 4080S': to('rtx-4080-super'),
-	'RTX 4090': to('rtx-4090'),
-	'RTX 4090D': to('rtx-4090d'),
-	'RTX 4090 Ti': ex(EXCLUDE.unreleased),
-	'RTX 5060': ex(EXCLUDE.entryConsumer),
-	'RTX 5060 Ti': ex(EXCLUDE.entryConsumer),
-	'RTX 5070': ex(EXCLUDE.smallConsumer),
-	'RTX 5070 Ti': to('rtx-5070-ti'),
-	'RTX 5080': to('rtx-5080'),
-	'RTX 5090': to('rtx-5090'),
-	'RTX 5090 Ti': ex(EXCLUDE.unreleased),
-	'Titan RTX': to('titan-rtx'),
-	'Titan V': ex(EXCLUDE.smallConsumer),
-	'TITAN V CEO': ex('the 32 GB Titan V CEO Edition was a giveaway of a few units: too rare to price'),
-	'Titan X': ex(EXCLUDE.preVolta),
-	'Titan Xp': ex(EXCLUDE.preVolta),
-	'Quadro K620': ex(EXCLUDE.preVolta),
-	'Quadro K2200': ex(EXCLUDE.preVolta),
-	'Quadro P2000': ex(EXCLUDE.preVolta),
-	'Quadro P4000': ex(EXCLUDE.preVolta),
-	'Quadro P5000': ex(EXCLUDE.preVolta),
-	'Quadro P6000': ex(EXCLUDE.preVolta),
-	'Quadro GP100': ex(EXCLUDE.preVolta),
-	'Quadro GV100': to('quadro-gv100'),
-	'Q RTX 4000': ex(EXCLUDE.smallWorkstation),
-	'Q RTX 5000': to('quadro-rtx-5000'),
-	'Q RTX 6000': to('quadro-rtx-6000'),
-	'Q RTX 8000': to('quadro-rtx-8000'),
-	'RTX A2000': ex(EXCLUDE.smallWorkstation),
-	'RTX A4000': to('rtx-a4000'),
-	'RTX A4500': to('rtx-a4500'),
-	'RTX A5000': to('rtx-a5000'),
-	'RTX A6000': to('rtx-a6000'),
-	'RTX 2000Ada': to('rtx-2000-ada'),
-	'RTX 4000Ada': to('rtx-4000-ada'),
-	'RTX 4500Ada': to('rtx-4500-ada'),
-	'RTX 5000Ada': to('rtx-5000-ada'),
-	'RTX 5880Ada': to('rtx-5880-ada'),
-	'RTX 6000Ada': to('rtx-6000-ada'),
-	'RTX PRO 4000': to('rtx-pro-4000'),
-	'RTX PRO 4000 Mobile': ex(EXCLUDE.laptop),
-	'RTX PRO 4500': to('rtx-pro-4500'),
-	'RTX PRO 5000': to('rtx-pro-5000'),
-	// The Server, Workstation and Max-Q editions share the 96 GB GB202 chip; one slug, as gpuhunt does.
-	'RTX PRO 6000': to('rtx-pro-6000'),
-	'RTX PRO 6000 S': to('rtx-pro-6000'),
-	'RTX PRO 6000 WS': to('rtx-pro-6000'),
-	'RTX PRO 6000 Max-Q': to('rtx-pro-6000'),
-	'CMP 50HX': ex(EXCLUDE.mining),
-	'CMP 170HX': ex(EXCLUDE.mining),
-	'P104-100': ex(EXCLUDE.mining),
-	'P106-100': ex(EXCLUDE.mining),
-	InstinctMI50: ex('AMD Instinct MI50 (GCN, pre-CDNA): no matrix cores'),
-	InstinctMI100: to('mi100'),
-	InstinctMI210: to('mi210'),
-	InstinctMI250X: ex('dual-die module (two 64 GB dies shown as one or two GPUs): per-GPU unit ambiguous'),
-	'PRO W6800': ex(EXCLUDE.radeon),
-	'PRO W7800': ex(EXCLUDE.radeon),
-	'PRO W7900': ex(EXCLUDE.radeon),
-	'Pro V620': ex(EXCLUDE.radeon),
-	'Radeon VII': ex(EXCLUDE.radeon),
-	'Radeon Pro VII': ex(EXCLUDE.radeon),
-	'RX 6800': ex(EXCLUDE.radeon),
-	'RX 6800 XT': ex(EXCLUDE.radeon),
-	'RX 6900 XT': ex(EXCLUDE.radeon),
-	'RX 6950 XT': ex(EXCLUDE.radeon),
-	'RX 7600': ex(EXCLUDE.radeon),
-	'RX 7700 XT': ex(EXCLUDE.radeon),
-	'RX 7800 XT': ex(EXCLUDE.radeon),
-	'RX 7900 GRE': ex(EXCLUDE.radeon),
-	'RX 7900 XT': ex(EXCLUDE.radeon),
-	'RX 7900 XTX': ex(EXCLUDE.radeon)
-};
-
-/**
- * RunPod GPU type `id` → slug (match on the id, not displayName: providers.md §2.2, §2.6). Ids from
- * the docs' GPU types table and the 2026 v2 catalog (shared fixtures runpod-gpu-type-ids.json,
- * runpod-v2-catalog-gpus-real.json). Any id containing " MIG " is a slice and excluded by rule.
- */
-export const RUNPOD_GPU_IDS: Record<string, NameRule> = {
-	'AMD Instinct MI300X OAM': to('mi300x'),
-	'AMD Instinct MI350 OAM': to('mi350x'),
-	'NVIDIA A100 80GB PCIe': to('a100-pcie-80gb'),
-	'NVIDIA A100-SXM4-80GB': to('a100-sxm-80gb'),
-	'NVIDIA A100-SXM4-40GB': to('a100-sxm-40gb'),
-	'NVIDIA A30': to('a30'),
-	'NVIDIA A40': to('a40'),
-	'NVIDIA B200': to('b200'),
-	'NVIDIA B300 SXM6 AC': to('b300'),
-	'NVIDIA GeForce RTX 3070': ex(EXCLUDE.smallConsumer),
-	'NVIDIA GeForce RTX 3080': ex(EXCLUDE.smallConsumer),
-	'NVIDIA GeForce RTX 3080 Ti': ex(EXCLUDE.smallConsumer),
-	'NVIDIA GeForce RTX 3090': to('rtx-3090'),
-	'NVIDIA GeForce RTX 3090 Ti': to('rtx-3090-ti'),
-	'NVIDIA GeForce RTX 4070 Ti': ex(EXCLUDE.smallConsumer),
-	'NVIDIA GeForce RTX 4080': to('rtx-4080'),
-	'NVIDIA GeForce RTX 4080 SUPER': to('rtx-4080-super'),
-	'NVIDIA GeForce RTX 4090': to('rtx-4090'),
-	'NVIDIA GeForce RTX 5080': to('rtx-5080'),
-	'NVIDIA GeForce RTX 5090': to('rtx-5090'),
-	'NVIDIA H100 80GB HBM3': to('h100-sxm'),
-	'NVIDIA H100 NVL': to('h100-nvl'),
-	'NVIDIA H100 PCIe': to('h100-pcie'),
-	'NVIDIA H200': to('h200'),
-	'NVIDIA H200 NVL': to('h200-nvl'),
-	'NVIDIA L4': to('l4'),
-	'NVIDIA L40': to('l40'),
-	'NVIDIA L40S': to('l40s'),
-	'NVIDIA RTX 2000 Ada Generation': to('rtx-2000-ada'),
-	'NVIDIA RTX 4000 Ada Generation': to('rtx-4000-ada'),
-	// The 70 W small-form-factor card lists at a different price than the RTX 4000 Ada: its own slug.
-	'NVIDIA RTX 4000 SFF Ada Generation': to('rtx-4000-sff-ada'),
-	'NVIDIA RTX 5000 Ada Generation': to('rtx-5000-ada'),
-	'NVIDIA RTX 6000 Ada Generation': to('rtx-6000-ada'),
-	'NVIDIA RTX A2000': ex(EXCLUDE.smallWorkstation),
-	'NVIDIA RTX A4000': to('rtx-a4000'),
-	'NVIDIA RTX A4500': to('rtx-a4500'),
-	'NVIDIA RTX A5000': to('rtx-a5000'),
-	'NVIDIA RTX A6000': to('rtx-a6000'),
-	'NVIDIA RTX PRO 4000 Blackwell': to('rtx-pro-4000'),
-	'NVIDIA RTX PRO 4500 Blackwell': to('rtx-pro-4500'),
-	'NVIDIA RTX PRO 4500 Blackwell Server Edition': to('rtx-pro-4500'),
-	'NVIDIA RTX PRO 5000 Blackwell': to('rtx-pro-5000'),
-	'NVIDIA RTX PRO 6000 Blackwell Server Edition': to('rtx-pro-6000'),
-	'NVIDIA RTX PRO 6000 Blackwell Workstation Edition': to('rtx-pro-6000'),
-	'NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition': to('rtx-pro-6000'),
-	'Tesla V100-FHHL-16GB': to('v100-16gb'),
-	'Tesla V100-PCIE-16GB': to('v100-16gb'),
-	'Tesla V100-SXM2-16GB': to('v100-16gb'),
-	'Tesla V100-SXM2-32GB': to('v100-32gb'),
-	unknown: ex(EXCLUDE.placeholder)
-};
-
-/**
- * Lambda instance-type GPU token (the part of `gpu_<n>x_<token>` after the count) → slug
- * (providers.md §3.2–3.4; SkyPilot fetch_lambda_cloud.py; transformerlab PR #2307).
- */
-export const LAMBDA_GPU_TOKENS: Record<string, NameRule> = {
-	a10: to('a10'),
-	// gpu_1x_a100 is the 40 GB PCIe card; the SXM4 and 80 GB SXM4 types say so in their names.
-	a100: to('a100-pcie-40gb'),
-	a100_sxm4: to('a100-sxm-40gb'),
-	a100_80gb_sxm4: to('a100-sxm-80gb'),
-	a6000: to('rtx-a6000'),
-	// gpu_1x_rtx6000 is the 24 GB Quadro RTX 6000 (Turing), not the RTX 6000 Ada and not the A6000.
-	rtx6000: to('quadro-rtx-6000'),
-	v100: to('v100-16gb'),
-	// gpu_8x_v100_n: a second 8x V100 16 GB type, same price (SkyPilot's Lambda catalog v8, 16 GiB GpuInfo).
-	v100_n: to('v100-16gb'),
-	h100_pcie: to('h100-pcie'),
-	h100_sxm5: to('h100-sxm'),
-	// "gdr": the GPUDirect-RDMA networking variant of the same 8x H100 SXM5 machine (spec example).
-	h100_sxm5gdr: to('h100-sxm'),
-	gh200: to('gh200'),
-	b200_sxm6: to('b200')
-};
-
-export type NameResolution =
-	| { kind: 'slug'; slug: string }
-	| { kind: 'excluded'; reason: string }
-	/** a name sold in several memory sizes whose memory matches none of them */
-	| { kind: 'vram-mismatch'; vramGb: number | null }
-	| { kind: 'unmapped' };
-
-/** Memory reported by providers is "MiB-ish" (24564 for a 24 GB card): match a variant within 10%. */
-export const VRAM_MATCH_TOLERANCE = 0.1;
-
-/** Resolves a provider GPU name with one of the tables above; `vramGb` picks a memory variant. */
-export function resolveGpuName(
-	table: Record<string, NameRule>,
-	name: string,
-	vramGb?: number | null
-): NameResolution {
-	const rule = Object.hasOwn(table, name) ? table[name] : undefined;
-	if (!rule) return { kind: 'unmapped' };
-	if ('slug' in rule) return { kind: 'slug', slug: rule.slug };
-	if ('exclude' in rule) return { kind: 'excluded', reason: rule.exclude };
-	if (vramGb == null || !Number.isFinite(vramGb)) return { kind: 'vram-mismatch', vramGb: null };
-	for (const [size, slug] of Object.entries(rule.byVramGb)) {
-		const nominal = Number(size);
-		if (Math.abs(vramGb - nominal) <= nominal * VRAM_MATCH_TOLERANCE) return { kind: 'slug', slug };
-	}
-	return { kind: 'vram-mismatch', vramGb };
-}
-
-/**
- * SkyPilot's vast.ai catalog (skypilot-catalog `catalogs/v7/vast/vms.csv`) writes vast's `gpu_name` into
- * its InstanceType with spaces turned into underscores (`1x-H100_SXM-32-65536`; shared research
- * providers.md §5 and the fixture history-skypilot-catalog-vast-v7-excerpt.csv). Its AcceleratorName
- * column merges form factors (H100 NVL → `H100`), so the InstanceType name is mapped, through the vast.ai
- * table above.
- */
-export function slugForSkypilotVastName(name: string, vramGbPerGpu?: number): string | undefined {
-	const res = resolveGpuName(VASTAI_GPU_NAMES, name.replaceAll('_', ' '), vramGbPerGpu);
-	if (res.kind !== 'slug') return undefined;
-	// A one-size name still has to match in memory: the SkyPilot excerpt lists a 48 GB "RTX 4090"
-	// (a modded card, not the 24 GB product). Same tolerance as the variant match above.
-	const g = BY_SLUG.get(res.slug);
-	if (g && vramGbPerGpu !== undefined && Number.isFinite(vramGbPerGpu)) {
-		if (Math.abs(vramGbPerGpu - g.vramGb) > g.vramGb * VRAM_MATCH_TOLERANCE) return undefined;
-	}
-	return res.slug;
 }

@@ -3,7 +3,7 @@
  * and NVL; A100 SXM/PCIe × 40/80 GB), for "any A100" alert watches. A family slug starts with `any-` so it
  * can never be taken for a GPU slug of the catalog.
  */
-import { gpuBySlug } from './catalog.ts';
+import { gpuBySlug } from './gpus.ts';
 
 export interface GpuFamily {
 	slug: string;

@@ -1,5 +1,5 @@
 /**
- * The public documents the GPU catalog's figures (adapters/catalog.ts) are read from: each GPU's datasheet,
+ * The public documents the GPU catalog's figures (gpus.ts) are read from: each GPU's datasheet,
  * product page or architecture whitepaper, cited by title and URL on the GPU pages and in /api/gpus so a
  * user can open the source of every spec shown.
  */
