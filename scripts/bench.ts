@@ -33,7 +33,9 @@ import { parseVastai } from '../adapters/vastai.ts';
 import { importArchive, BUNDLED_ARCHIVE_FILE } from '../src/lib/server/archive.ts';
 import { openDatabase, rows, type Database, type Db } from '../src/lib/server/db/index.ts';
 import { ensurePartitions } from '../src/lib/server/db/partitions.ts';
-import { applyRetention, rollupHistory, AGGREGATE_RETENTION_DAYS } from '../src/lib/server/history.ts';
+import { applyRetention } from '../src/lib/server/history/retention.ts';
+import { rollupHistory } from '../src/lib/server/history/rollup.ts';
+import { AGGREGATE_RETENTION_DAYS } from '../src/lib/server/history/time.ts';
 import {
 	aggregateOffers,
 	insertOffersSql,

@@ -22,10 +22,11 @@ import {
 	priceCard,
 	usdPerMillionTrainingTokens
 } from '../../src/lib/estimator/index.ts';
-import { hardwarePicker, MODEL_USES } from '../../src/lib/model-report.ts';
+import { hardwarePicker, MODEL_USES } from '../../src/lib/estimate/model-report.ts';
 import { createWatch, deleteWatch, evaluateAlerts } from '../../src/lib/server/alerts.ts';
 import { readCurrentOffers, readCurrentSnapshots } from '../../src/lib/server/estimate-prices.ts';
-import { queryHistory, rollupHistory } from '../../src/lib/server/history.ts';
+import { queryHistory } from '../../src/lib/server/history/query.ts';
+import { rollupHistory } from '../../src/lib/server/history/rollup.ts';
 import { cheapestByGpu, compareByGpu, listOffers } from '../../src/lib/server/offers.ts';
 import { getProviderHealth } from '../../src/lib/server/providers.ts';
 import { loadConfig } from '../../src/lib/server/config.ts';

@@ -21,7 +21,7 @@ import {
 	PRECISIONS,
 	SHARDINGS
 } from '../../src/lib/estimator/index.ts';
-import { REQUEST_FIELDS } from '../../src/lib/estimate-input.ts';
+import { REQUEST_FIELDS } from '../../src/lib/estimate/request.ts';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db/index.ts';
 import { pollOnce } from '../../src/lib/server/poller.ts';

@@ -13,7 +13,7 @@ import { importArchive } from '../../src/lib/server/archive.ts';
 import { TRACKER_HEADER } from '../../src/lib/server/archive-parse.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { queryHistory } from '../../src/lib/server/history.ts';
+import { queryHistory } from '../../src/lib/server/history/query.ts';
 import { runAfterEveryPoll } from '../../src/lib/server/history-jobs.ts';
 import { pollOnce } from '../../src/lib/server/poller.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';

@@ -4,13 +4,13 @@
  * helpers (cents from $1 up, relative ages).
  */
 import { describe, expect, it } from 'vitest';
-import { formatUsd, timeAgo } from '../../src/lib/format.ts';
+import { formatUsd, timeAgo } from '../../src/lib/format/common.ts';
 import {
 	compareQuerySchema,
 	filtersToParams,
 	offersQuerySchema,
 	parseQuery
-} from '../../src/lib/offer-filters.ts';
+} from '../../src/lib/offers/filters.ts';
 import { offersToCsv } from '../../src/lib/server/csv.ts';
 
 const parse = (q: string) => parseQuery(offersQuerySchema, new URLSearchParams(q));

@@ -1,6 +1,6 @@
 /** The Atom feed (RFC 4287) of alert firings, /alerts/feed.xml. */
 import { gpuOrFamilyName } from '../../../adapters/gpu-families.ts';
-import { PRICING_LABELS, providerLabel, usdExact } from '../history-format.ts';
+import { PRICING_LABELS, providerLabel, usdExact } from '../format/history.ts';
 import { listFirings } from './alerts.ts';
 import type { Db } from './db/index.ts';
 

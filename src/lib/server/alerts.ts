@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { familyBySlug, GPU_FAMILIES, gpuOrFamilyName } from '../../../adapters/gpu-families.ts';
 import { PROVIDERS } from '../../../adapters/types.ts';
-import { plainText } from '../input.ts';
+import { plainText } from '../input/text.ts';
 import { rows, type Db } from './db/index.ts';
 import { currentOffers, type ProviderScope } from './current-offers.ts';
 import {

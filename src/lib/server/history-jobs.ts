@@ -4,7 +4,7 @@
  */
 import type { App, StartHook } from './app.ts';
 import { evaluateAlerts, type EvaluateResult } from './alerts.ts';
-import { runHistoryMaintenance } from './history.ts';
+import { runHistoryMaintenance } from './history/retention.ts';
 import { onCycleComplete } from './poller.ts';
 import { enabledProviders } from './providers.ts';
 

@@ -15,7 +15,7 @@ import {
 	type ProviderId
 } from '../../../adapters/types.ts';
 import { REFERENCE_QLORA_JOB, usdPerMillionTrainingTokens } from '../estimator/index.ts';
-import type { CompareSort, OfferFilters } from '../offer-filters.ts';
+import type { CompareSort, OfferFilters } from '../offers/filters.ts';
 import { rows, type Db } from './db/index.ts';
 import { trustReason, type FlagDetail, type TrustFlag } from '../trust.ts';
 import { currentOffers, type ProviderScope } from './current-offers.ts';

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { hubModelId } from '$lib/estimate-input';
+import { hubModelId } from '$lib/estimate/request';
 import { getApp } from '$lib/server/app';
 import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { resolveHubConfig } from '$lib/server/hub-config';

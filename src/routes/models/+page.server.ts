@@ -1,6 +1,6 @@
 import { gpuBySlug } from '../../../adapters/catalog.ts';
 import { architectureFromCatalog, MODEL_RECORDS, weightBytes } from '$lib/estimator';
-import { hardwarePicker, MODEL_USES } from '$lib/model-report';
+import { hardwarePicker, MODEL_USES } from '$lib/estimate/model-report';
 import { getApp } from '$lib/server/app';
 import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';

@@ -2,7 +2,8 @@ import { json } from '@sveltejs/kit';
 import { zodBadRequest } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
-import { historyQuerySchema, historyToCsv, queryHistory } from '$lib/server/history';
+import { historyQuerySchema, queryHistory } from '$lib/server/history/query';
+import { historyToCsv } from '$lib/server/history/csv';
 import type { RequestHandler } from './$types';
 
 /** GET /api/history?gpu=SLUG[&provider=&pricing=&cloud=&source=&from=&to=&bucket=&format=csv] */

@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { listOffers } from '$lib/server/offers';
 import { enabledProviders, getFreshness } from '$lib/server/providers';
-import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
+import { offersQuerySchema, parseQuery } from '$lib/offers/filters';
 import { offersToCsv } from '$lib/server/csv';
 import { badRequest } from '$lib/server/api';
 import type { RequestHandler } from './$types';

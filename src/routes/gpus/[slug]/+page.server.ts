@@ -1,10 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
-import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
+import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history/ranges';
 import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers';
 import { enabledProviders, freshnessRow, getProviderHealth } from '$lib/server/providers';
-import { gpuOffersQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
+import { gpuOffersQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offers/filters';
 import { gpuBySlug } from '../../../../adapters/catalog.ts';
 import { specDocument } from '../../../../adapters/spec-documents.ts';
 import type { PageServerLoad } from './$types';

@@ -4,7 +4,7 @@
  * parses and validates the same way while the user types.
  */
 import { z } from 'zod';
-import { GPU_SLUGS, gpuBySlug } from '../../adapters/catalog.ts';
+import { GPU_SLUGS, gpuBySlug } from '../../../adapters/catalog.ts';
 import {
 	DEFAULTS,
 	DEFAULT_FRAMEWORK,
@@ -21,7 +21,7 @@ import {
 	defaultPrecision,
 	type EstimateSettings,
 	type HfConfig
-} from './estimator/index.ts';
+} from '../estimator/index.ts';
 
 const posInt = (max: number) =>
 	z.number().int('expected a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);

@@ -1,5 +1,5 @@
 /** Display helpers shared by pages (browser-safe): units in the text, en-US grouping. */
-import type { ProviderId } from '../../adapters/types.ts';
+import type { ProviderId } from '../../../adapters/types.ts';
 
 export const PROVIDER_LABELS: Record<ProviderId, string> = {
 	vastai: 'vast.ai',

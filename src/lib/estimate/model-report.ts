@@ -3,7 +3,7 @@
  * fine-tuning at the estimator's default setting, and the hardware picker — which GPUs and counts fit
  * each use, with the cheapest current price per hour and for a reference job. Pure; browser-safe.
  */
-import { GPUS, gpuBySlug, type GpuSpec } from '../../adapters/catalog.ts';
+import { GPUS, gpuBySlug, type GpuSpec } from '../../../adapters/catalog.ts';
 import {
 	cheapestLine,
 	costLines,
@@ -17,7 +17,7 @@ import {
 	type Method,
 	type OfferSummary,
 	type Precision
-} from './estimator/index.ts';
+} from '../estimator/index.ts';
 
 export interface ModelUse {
 	id: string;

@@ -1,8 +1,8 @@
 /**
  * Labels and formatting of history series, shared by the server and the browser (no server imports).
- * Builds on the shared display helpers (format.ts).
+ * Builds on the shared display helpers (./common.ts).
  */
-import { formatUsd, PROVIDER_LABELS } from './format.ts';
+import { formatUsd, PROVIDER_LABELS } from './common.ts';
 
 export const PRICING_LABELS: Record<string, string> = { on_demand: 'on-demand', spot: 'spot' };
 
@@ -50,7 +50,7 @@ export function seriesId(s: SeriesKey): string {
 	return [s.source, s.provider, s.pricing, s.cloud || '-'].join(':');
 }
 
-/** USD per GPU-hour: cents, tenths of a cent below $1 (format.ts). */
+/** USD per GPU-hour: cents, tenths of a cent below $1 (./common.ts). */
 export const usd = formatUsd;
 
 /** Exact figure for tooltips and tables: cents always, up to 4 decimals where the data has them. */

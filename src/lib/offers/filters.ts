@@ -4,8 +4,8 @@
  * invalid is reported with the parameter's name (→ 400).
  */
 import { z } from 'zod';
-import { PROVIDERS } from '../../adapters/types.ts';
-import { plainText } from './input.ts';
+import { PROVIDERS } from '../../../adapters/types.ts';
+import { plainText } from '../input/text.ts';
 
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
 

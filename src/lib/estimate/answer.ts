@@ -17,7 +17,7 @@ import {
 	type Fit,
 	type MemoryGb,
 	type OfferSummary
-} from './estimator/index.ts';
+} from '../estimator/index.ts';
 
 export interface EstimateAnswer {
 	/** the model estimated: where its shapes came from and its parameter counts (MoE: active per token) */
