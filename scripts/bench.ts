@@ -41,7 +41,7 @@ import {
 	insertOffersSql,
 	storeSnapshot,
 	type PriceAggregate
-} from '../src/lib/server/snapshots.ts';
+} from '../src/lib/server/poll/snapshots.ts';
 import { DEFAULT_TRUST } from '../src/lib/trust.ts';
 import { ensureBuild, ROOT } from './lib/build.ts';
 import { readArchive, vastAnswer, vastMarket } from './lib/bench-data.ts';
@@ -479,7 +479,7 @@ async function main() {
 			);
 			history = { rows: hist!.n, p95Ms: h.p95Ms, medianMs: h.medianMs, engine: bench.engine };
 			const c = await timeRequests(`${server.url}/`);
-			// The compare view is kept per snapshot version (offers.ts): the first visit after a poll computes
+			// The compare view is kept per snapshot version (src/lib/server/offers/views.ts): the first visit after a poll computes
 			// it. Distinct filter combinations are each such a first visit.
 			const cold = await timeDistinct([...COLD_FILTERS].map((q) => `${server.url}/?${q}`));
 			compare = {

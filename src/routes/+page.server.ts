@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { compareByGpu, filterOptions, REFERENCE_JOB_TEXT, sortCompareRows } from '$lib/server/offers';
+import { compareByGpu, filterOptions, REFERENCE_JOB_TEXT, sortCompareRows } from '$lib/server/offers/compare';
 import { enabledProviders, freshnessRow, getProviderHealth } from '$lib/server/providers';
 import { compareQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offers/filters';
 import { VASTAI_ALLOCATED_STORAGE_GB } from '../../adapters/vastai.ts';

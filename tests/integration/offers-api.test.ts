@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db/index.ts';
-import { pollOnce } from '../../src/lib/server/poller.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { spawnScript, startServer, type RunningServer } from '../helpers/server.ts';

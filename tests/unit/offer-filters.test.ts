@@ -11,7 +11,7 @@ import {
 	offersQuerySchema,
 	parseQuery
 } from '../../src/lib/offers/filters.ts';
-import { offersToCsv } from '../../src/lib/server/csv.ts';
+import { offersToCsv } from '../../src/lib/server/offers/csv.ts';
 
 const parse = (q: string) => parseQuery(offersQuerySchema, new URLSearchParams(q));
 

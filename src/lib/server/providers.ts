@@ -7,7 +7,7 @@ import { ADAPTERS, disabledReason } from '../../../adapters/index.ts';
 import { PROVIDERS, type OfferSource, type ProviderId } from '../../../adapters/types.ts';
 import type { Config } from './config.ts';
 import { rows, type Db } from './db/index.ts';
-import { currentSnapshotIds } from './snapshots.ts';
+import { currentSnapshotIds } from './poll/snapshots.ts';
 
 /** When polling is off (POLL_INTERVAL_MINUTES=0) a snapshot still goes stale after 2 × the default 10. */
 const DEFAULT_INTERVAL_MINUTES = 10;
@@ -136,7 +136,7 @@ function toRun(r: RunRow | undefined): ProviderRun | null {
 export async function getProviderHealth(db: Db, config: Config, now = new Date()): Promise<ProviderHealth[]> {
 	const ids = sql.param([...PROVIDERS]);
 	// The current snapshot of each provider: its newest snapshot row, one index probe each (the same
-	// lookup the offers, the compare page and retention use — snapshots.ts currentSnapshotIds).
+	// lookup the offers, the compare page and retention use — src/lib/server/poll/snapshots.ts currentSnapshotIds).
 	const snaps = await rows<{
 		provider: string;
 		id: number | null;

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { enabledProviders } from '$lib/server/providers';
-import { publicWatch } from '$lib/server/alert-access';
+import { publicWatch } from '$lib/server/alerts/access';
 import {
 	checkSchedule,
 	cheapestNowByWatch,
@@ -10,8 +10,8 @@ import {
 	limitMessage,
 	parseWatchForm,
 	WATCH_FORM_CHOICES
-} from '$lib/server/alert-manage';
-import { listFirings, listWatches, watchIdSchema, WatchError } from '$lib/server/alerts';
+} from '$lib/server/alerts/manage';
+import { listFirings, listWatches, watchIdSchema, WatchError } from '$lib/server/alerts/watches';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, setHeaders }) => {

@@ -131,7 +131,7 @@ export const offers = pgTable(
 
 /**
  * Per-poll aggregates by the full key (provider, gpu, gpuCount, pricing, cloud, region), of the TRUSTED
- * offers only (snapshots.ts; so are the poll points of price_history): every "cheapest" read from them is.
+ * offers only (src/lib/server/poll/snapshots.ts; so are the poll points of price_history): every "cheapest" read from them is.
  * Range-partitioned by month on observed_at; kept for the detail window only.
  */
 export const priceAggregates = pgTable(

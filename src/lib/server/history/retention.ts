@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { PROVIDERS } from '../../../../adapters/types.ts';
 import { LOCK_KEYS, rows, type Database } from '../db/index.ts';
 import { partitionsEndingBefore } from '../db/partitions.ts';
-import { currentSnapshotIds } from '../snapshots.ts';
+import { currentSnapshotIds } from '../poll/snapshots.ts';
 import { rollupHistory } from './rollup.ts';
 import { AGGREGATE_RETENTION_DAYS, DAY_MS, POLL_RETENTION_DAYS, RETENTION_EVERY_MS } from './time.ts';
 

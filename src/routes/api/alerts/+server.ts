@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { authorizeWatch, bearerToken, fullWatch, publicWatch } from '$lib/server/alert-access';
-import { createOwnedWatch, limitMessage, updateWatch, watchPatchSchema } from '$lib/server/alert-manage';
+import { authorizeWatch, bearerToken, fullWatch, publicWatch } from '$lib/server/alerts/access';
+import { createOwnedWatch, limitMessage, updateWatch, watchPatchSchema } from '$lib/server/alerts/manage';
 import {
 	deleteWatch,
 	getWatch,
@@ -10,7 +10,7 @@ import {
 	watchIdSchema,
 	watchInputSchema,
 	WatchError
-} from '$lib/server/alerts';
+} from '$lib/server/alerts/watches';
 import { badRequest, fieldError, readJsonBody, zodBadRequest } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 

@@ -4,7 +4,7 @@
  * history points — all in one transaction, so readers see the old snapshot or the new one, never a mix.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { NormalizedOffer, OfferSource, Pricing, ProviderId } from '../../../adapters/types.ts';
+import type { NormalizedOffer, OfferSource, Pricing, ProviderId } from '../../../../adapters/types.ts';
 import {
 	assessOffer,
 	countFlags,
@@ -12,9 +12,9 @@ import {
 	medianOfSorted,
 	type TrustAssessment,
 	type TrustSettings
-} from '../trust.ts';
-import { rows, type Db } from './db/index.ts';
-import { ensurePartitions } from './db/partitions.ts';
+} from '../../trust.ts';
+import { rows, type Db } from '../db/index.ts';
+import { ensurePartitions } from '../db/partitions.ts';
 
 export { medianOfSorted };
 

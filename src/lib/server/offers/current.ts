@@ -8,8 +8,8 @@
  * cost, alert) is taken from trusted offers only (src/lib/trust.ts): pass `{ trusted: true }`.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { ProviderId } from '../../../adapters/types.ts';
-import { currentSnapshotIds } from './snapshots.ts';
+import type { ProviderId } from '../../../../adapters/types.ts';
+import { currentSnapshotIds } from '../poll/snapshots.ts';
 
 /** The providers whose offers count: the enabled ones (providers.ts enabledProviders). */
 export type ProviderScope = readonly ProviderId[];

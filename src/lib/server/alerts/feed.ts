@@ -1,8 +1,8 @@
 /** The Atom feed (RFC 4287) of alert firings, /alerts/feed.xml. */
-import { gpuOrFamilyName } from '../../../adapters/gpu-families.ts';
-import { PRICING_LABELS, providerLabel, usdExact } from '../format/history.ts';
-import { listFirings } from './alerts.ts';
-import type { Db } from './db/index.ts';
+import { gpuOrFamilyName } from '../../../../adapters/gpu-families.ts';
+import { PRICING_LABELS, providerLabel, usdExact } from '../../format/history.ts';
+import { listFirings } from './watches.ts';
+import type { Db } from '../db/index.ts';
 
 /** Entries in the feed: enough for a reader polling hourly to miss nothing on a busy day. */
 const FEED_ENTRIES = 50;
