@@ -6,9 +6,9 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { GPU_FAMILIES, gpuOrFamilyName } from '../../../../adapters/gpu-families.ts';
-import { rows, type Db } from '../db/index.ts';
+import { isoFromMs, numOrNull, rows, type Db } from '../db/index.ts';
 import { currentOffers, type ProviderScope } from '../offers/current.ts';
-import { listFirings, toWatch, WATCH_COLUMNS, type Firing, type Watch, type WatchRow } from './watches.ts';
+import { listFirings, watchesById, type Firing, type Watch } from './watches.ts';
 import { deliverWebhook, type DeliveryOptions } from './webhook.ts';
 
 export interface EvaluateOptions extends Partial<Omit<DeliveryOptions, 'allowPrivate'>> {
@@ -48,21 +48,22 @@ export function watchOfferMatch(): SQL {
  * Safe to run from several instances at once: a firing is claimed by a conditional update.
  */
 export async function evaluateAlerts(db: Db, now: Date, opts: EvaluateOptions): Promise<EvaluateResult> {
-	const best = await rows<
-		WatchRow & {
-			o_provider: string | null;
-			o_region: string | null;
-			o_gpu_name: string | null;
-			o_gpu_count: number | null;
-			o_cloud: string | null;
-			o_price: number | null;
-			o_price_per_hour: number | null;
-			o_offer_ref: string | null;
-			o_observed_at_ms: number | null;
-		}
-	>(
+	const best = await rows<{
+		id: number | string;
+		threshold_usd: number;
+		webhook_url: string | null;
+		o_provider: string | null;
+		o_region: string | null;
+		o_gpu_name: string | null;
+		o_gpu_count: number | null;
+		o_cloud: string | null;
+		o_price: number | null;
+		o_price_per_hour: number | null;
+		o_offer_ref: string | null;
+		o_observed_at_ms: number | null;
+	}>(
 		db,
-		sql`select ${WATCH_COLUMNS}, b.*
+		sql`select w.id, w.threshold_usd, w.webhook_url, b.*
 		    from alert_watches w
 		    left join lateral (
 		      select o.provider as o_provider, o.region as o_region, o.gpu_name as o_gpu_name, o.gpu_count as o_gpu_count,
@@ -95,13 +96,13 @@ export async function evaluateAlerts(db: Db, now: Date, opts: EvaluateOptions): 
 			const offer = {
 				provider: r.o_provider,
 				gpuName: r.o_gpu_name,
-				gpuCount: r.o_gpu_count === null ? null : Number(r.o_gpu_count),
+				gpuCount: numOrNull(r.o_gpu_count),
 				cloud: r.o_cloud,
 				region: r.o_region,
-				pricePerHourUsd: r.o_price_per_hour === null ? null : Number(r.o_price_per_hour),
+				pricePerHourUsd: numOrNull(r.o_price_per_hour),
 				pricePerGpuHourUsd: price,
 				offerRef: r.o_offer_ref,
-				observedAt: r.o_observed_at_ms === null ? null : new Date(Number(r.o_observed_at_ms)).toISOString()
+				observedAt: isoFromMs(r.o_observed_at_ms)
 			};
 			// Claim the crossing: only the evaluation that flips armed → false records a firing.
 			const fired = await rows<{ id: number }>(
@@ -137,7 +138,9 @@ export async function evaluateAlerts(db: Db, now: Date, opts: EvaluateOptions): 
 		}
 	}
 	const fired = firedIds.length ? (await listFirings(db, 1000)).filter((f) => firedIds.includes(f.id)) : [];
-	const watchById = new Map(best.map((r) => [Number(r.id), toWatch(r)]));
+	const watchById = new Map(
+		(await watchesById(db, [...new Set(fired.map((f) => f.watchId))])).map((w) => [w.id, w])
+	);
 	await Promise.all(
 		fired.map(async (f) => {
 			const w = watchById.get(f.watchId);

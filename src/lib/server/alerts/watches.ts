@@ -9,7 +9,9 @@ import { gpuBySlug } from '../../../../adapters/catalog.ts';
 import { familyBySlug } from '../../../../adapters/gpu-families.ts';
 import { PROVIDERS } from '../../../../adapters/types.ts';
 import { plainText } from '../../input/text.ts';
-import { rows, type Db } from '../db/index.ts';
+import { desc, eq, inArray } from 'drizzle-orm';
+import { isoFromMs, json, rows, type Db } from '../db/index.ts';
+import { alertWatches } from '../db/schema.ts';
 import { checkWebhookUrl, checkWebhookUrlSyntax, MAX_WEBHOOK_URL_LENGTH } from './webhook.ts';
 
 /** Threshold bounds (USD per GPU-hour): above zero, and below any price a GPU rents for. */
@@ -115,44 +117,24 @@ export class WatchError extends Error {
 	}
 }
 
-export type WatchRow = {
-	id: number;
-	gpu: string;
-	pricing: string;
-	provider: string | null;
-	region: string | null;
-	min_gpu_count: number;
-	threshold_usd: number;
-	webhook_url: string | null;
-	label: string | null;
-	created_at_ms: number;
-	armed: boolean;
-	last_price_usd: number | null;
-	last_evaluated_at_ms: number | null;
-	paused: boolean;
-};
-
-export const WATCH_COLUMNS = sql`id, gpu, pricing, provider, region, min_gpu_count, threshold_usd, webhook_url, label,
-	extract(epoch from created_at)::float8 * 1000 as created_at_ms, armed, last_price_usd,
-	extract(epoch from last_evaluated_at)::float8 * 1000 as last_evaluated_at_ms, paused`;
+type WatchRow = typeof alertWatches.$inferSelect;
 
 export function toWatch(r: WatchRow): Watch {
 	return {
-		id: Number(r.id),
+		id: r.id,
 		gpu: r.gpu,
 		pricing: r.pricing,
 		provider: r.provider,
 		region: r.region,
-		minGpuCount: Number(r.min_gpu_count),
-		thresholdUsd: Number(r.threshold_usd),
-		webhookUrl: r.webhook_url,
+		minGpuCount: r.minGpuCount,
+		thresholdUsd: r.thresholdUsd,
+		webhookUrl: r.webhookUrl,
 		label: r.label,
-		createdAt: new Date(Number(r.created_at_ms)).toISOString(),
-		armed: Boolean(r.armed),
-		lastPriceUsd: r.last_price_usd === null ? null : Number(r.last_price_usd),
-		lastEvaluatedAt:
-			r.last_evaluated_at_ms === null ? null : new Date(Number(r.last_evaluated_at_ms)).toISOString(),
-		paused: Boolean(r.paused)
+		createdAt: r.createdAt.toISOString(),
+		armed: r.armed,
+		lastPriceUsd: r.lastPriceUsd,
+		lastEvaluatedAt: r.lastEvaluatedAt?.toISOString() ?? null,
+		paused: r.paused
 	};
 }
 
@@ -182,32 +164,43 @@ export async function insertWatch(db: Db, input: WatchInput, manageTokenHash: st
 			'gpu',
 			`This dashboard holds at most ${MAX_WATCHES} watches; none can be added now.`
 		);
-	const r = await rows<WatchRow>(
-		db,
-		sql`insert into alert_watches (gpu, pricing, provider, region, min_gpu_count, threshold_usd, webhook_url, label, manage_token_hash)
-		    values (${input.gpu}, ${input.pricing}, ${input.provider ?? null}, ${input.region ?? null}, ${input.minGpuCount},
-		            ${input.thresholdUsd}, ${input.webhookUrl ?? null}, ${input.label ?? null}, ${manageTokenHash})
-		    returning ${WATCH_COLUMNS}`
-	);
-	return toWatch(r[0]!);
+	const [r] = await db
+		.insert(alertWatches)
+		.values({
+			gpu: input.gpu,
+			pricing: input.pricing,
+			provider: input.provider ?? null,
+			region: input.region ?? null,
+			minGpuCount: input.minGpuCount,
+			thresholdUsd: input.thresholdUsd,
+			webhookUrl: input.webhookUrl ?? null,
+			label: input.label ?? null,
+			manageTokenHash
+		})
+		.returning();
+	return toWatch(r!);
 }
 
 export async function listWatches(db: Db): Promise<Watch[]> {
-	const r = await rows<WatchRow>(
-		db,
-		sql`select ${WATCH_COLUMNS} from alert_watches order by created_at desc, id desc`
-	);
+	const r = await db.select().from(alertWatches).orderBy(desc(alertWatches.createdAt), desc(alertWatches.id));
+	return r.map(toWatch);
+}
+
+/** The watches with these ids (any order). */
+export async function watchesById(db: Db, ids: number[]): Promise<Watch[]> {
+	if (ids.length === 0) return [];
+	const r = await db.select().from(alertWatches).where(inArray(alertWatches.id, ids));
 	return r.map(toWatch);
 }
 
 export async function getWatch(db: Db, id: number): Promise<Watch | undefined> {
-	const r = await rows<WatchRow>(db, sql`select ${WATCH_COLUMNS} from alert_watches where id = ${id}`);
-	return r[0] ? toWatch(r[0]) : undefined;
+	const [r] = await db.select().from(alertWatches).where(eq(alertWatches.id, id));
+	return r ? toWatch(r) : undefined;
 }
 
 /** Deletes a watch and (cascade) its firings. False when there was none. */
 export async function deleteWatch(db: Db, id: number): Promise<boolean> {
-	const r = await rows(db, sql`delete from alert_watches where id = ${id} returning id`);
+	const r = await db.delete(alertWatches).where(eq(alertWatches.id, id)).returning({ id: alertWatches.id });
 	return r.length > 0;
 }
 
@@ -240,11 +233,11 @@ export async function listFirings(db: Db, limit = 50, watchId?: number): Promise
 	return r.map((x) => ({
 		id: Number(x.id),
 		watchId: Number(x.watch_id),
-		firedAt: new Date(Number(x.fired_at_ms)).toISOString(),
+		firedAt: isoFromMs(x.fired_at_ms)!,
 		pricePerGpuHourUsd: Number(x.price_per_gpu_hour_usd),
 		provider: x.provider,
 		region: x.region,
-		offer: typeof x.offer === 'string' ? JSON.parse(x.offer) : x.offer,
+		offer: json(x.offer),
 		webhookStatus: x.webhook_status,
 		webhookAttempts: Number(x.webhook_attempts),
 		webhookError: x.webhook_error,

@@ -9,8 +9,8 @@
  * price_history (series-level, hour/day points kept for good) by MONTH.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './index.ts';
-import { rows } from './index.ts';
+import { rows } from './read.ts';
+import type { Db } from './types.ts';
 
 /** The partitioned tables, their partition key and partition size. */
 export const PARTITIONED = {

@@ -1,6 +1,6 @@
 /** The GPU page's history section (/gpus/[slug]): its ranges and its loader. */
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/index.ts';
+import { isoFromMs, rows, type Db } from '../db/index.ts';
 import { queryHistory, type HistoryResult } from './query.ts';
 import { DAY_MS } from './time.ts';
 
@@ -49,14 +49,13 @@ export async function loadGpuHistory(
 			    from price_history where gpu = ${gpu} and resolution = 'day' group by source`
 		)
 	]);
-	const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(Number(ms)).toISOString());
 	const live = extent.find((e) => e.source === 'live');
 	const archive = extent.find((e) => e.source === 'archive');
 	return {
 		...result,
 		range,
-		newestLive: iso(live?.last),
-		newestArchive: iso(archive?.last),
-		oldestArchive: iso(archive?.first)
+		newestLive: isoFromMs(live?.last),
+		newestArchive: isoFromMs(archive?.last),
+		oldestArchive: isoFromMs(archive?.first)
 	};
 }

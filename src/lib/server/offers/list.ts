@@ -14,7 +14,7 @@ import {
 	type ProviderId
 } from '../../../../adapters/types.ts';
 import type { OfferFilters } from '../../offers/filters.ts';
-import { rows, type Db } from '../db/index.ts';
+import { json, numOrNull, rows, textList, type Db } from '../db/index.ts';
 import { trustReason, type FlagDetail, type TrustFlag } from '../../trust.ts';
 import { currentOffers, type ProviderScope } from './current.ts';
 import { isoOf } from '../providers.ts';
@@ -80,13 +80,6 @@ type RawOffer = {
 	matched: number;
 	untrusted_n: number;
 };
-
-/** A text[] column as a driver returns it: an array, or (some paths) Postgres' '{a,b}' literal. */
-function textList<T extends string>(v: T[] | string): T[] {
-	if (Array.isArray(v)) return v;
-	const inner = v.replace(/^\{|\}$/g, '');
-	return (inner ? inner.split(',') : []) as T[];
-}
 
 const OFFER_ORDER = {
 	price: sql`price_per_gpu_hour_usd`,
@@ -164,14 +157,14 @@ export async function listOffers(
 			available: r.available,
 			observedAt: r.observed_at,
 			offerRef: r.offer_ref,
-			reliability: r.reliability === null ? null : Number(r.reliability),
+			reliability: numOrNull(r.reliability),
 			verified: r.verified,
-			vcpus: r.vcpus === null ? null : Number(r.vcpus),
-			ramGb: r.ram_gb === null ? null : Number(r.ram_gb),
-			diskGb: r.disk_gb === null ? null : Number(r.disk_gb),
-			inetDownMbps: r.inet_down_mbps === null ? null : Number(r.inet_down_mbps),
-			inetUpMbps: r.inet_up_mbps === null ? null : Number(r.inet_up_mbps),
-			extra: typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, unknown>) : r.extra,
+			vcpus: numOrNull(r.vcpus),
+			ramGb: numOrNull(r.ram_gb),
+			diskGb: numOrNull(r.disk_gb),
+			inetDownMbps: numOrNull(r.inet_down_mbps),
+			inetUpMbps: numOrNull(r.inet_up_mbps),
+			extra: json(r.extra),
 			...trustOf(r),
 			source: r.source
 		}))
@@ -179,10 +172,7 @@ export async function listOffers(
 }
 
 function trustOf(r: Pick<RawOffer, 'flags' | 'trusted' | 'flag_details'>) {
-	const flagDetails =
-		typeof r.flag_details === 'string'
-			? (JSON.parse(r.flag_details) as FlagDetail[])
-			: (r.flag_details ?? []);
+	const flagDetails = json(r.flag_details) ?? [];
 	return {
 		flags: textList(r.flags),
 		trusted: r.trusted,
