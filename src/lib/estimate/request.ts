@@ -4,6 +4,7 @@
  * parses and validates the same way while the user types.
  */
 import { z } from 'zod';
+import { repeatedMessage } from '../input/params.ts';
 import { GPU_SLUGS, gpuBySlug } from '../../../adapters/catalog.ts';
 import {
 	DEFAULTS,
@@ -205,7 +206,7 @@ export function queryToObject(
 				message: `unknown parameter (expected one of ${REQUEST_FIELDS.join(', ')})`
 			};
 		}
-		if (all.length > 1 && !lenient) return { ok: false, field: key, message: 'given more than once' };
+		if (all.length > 1 && !lenient) return { ok: false, field: key, message: repeatedMessage(key) };
 		const raw = all[all.length - 1]!.trim();
 		if (raw === '' && key !== 'model' && key !== 'gpu' && key !== 'method') continue; // empty form field → default
 		if (NUMBER_FIELDS.has(key)) {

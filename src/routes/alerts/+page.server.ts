@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { refuseRepeatedParams } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { enabledProviders } from '$lib/server/providers';
 import { publicWatch } from '$lib/server/alerts/access';
@@ -24,6 +25,7 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 		checkSchedule(db, app.config.pollIntervalMinutes)
 	]);
 	setHeaders({ 'Cache-Control': 'no-store' });
+	refuseRepeatedParams(url.searchParams, ['deleted']);
 	const deleted = watchIdSchema.safeParse(url.searchParams.get('deleted'));
 	return {
 		watches: watches.map((w) => ({ ...publicWatch(w), cheapestNow: cheapest.get(w.id) ?? null })),

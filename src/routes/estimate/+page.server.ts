@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { refuseRepeatedParams } from '$lib/server/api';
 import { hubModelId } from '$lib/estimate/request';
 import { getApp } from '$lib/server/app';
 import { enabledProviders, getPageFreshness } from '$lib/server/providers';
@@ -15,6 +16,8 @@ import type { PageServerLoad } from './$types';
  * deployment without ORIGIN, which adapter-node then takes to be https.)
  */
 export const load: PageServerLoad = async ({ url }) => {
+	// Every field of the form is read once: a repeated one is refused, whichever it is.
+	refuseRepeatedParams(url.searchParams, new Set(url.searchParams.keys()));
 	if ([...url.searchParams.keys()].length > 0) {
 		const canonical = formToQuery(formFromQuery(url.searchParams)).toString();
 		if (canonical !== url.searchParams.toString()) redirect(303, `/estimate?${canonical}`);
