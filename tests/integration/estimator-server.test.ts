@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpuBySlug } from '../../adapters/catalog.ts';
 import type { EstimateAnswer } from '../../src/lib/estimate/answer.ts';
-import { usdText } from '../../src/lib/format/common.ts';
+import { usdText } from '../../src/lib/format/money.ts';
 import { MODEL_USES } from '../../src/lib/estimate/model-report.ts';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';

@@ -4,7 +4,8 @@
  * helpers (cents from $1 up, relative ages).
  */
 import { describe, expect, it } from 'vitest';
-import { formatUsd, timeAgo } from '../../src/lib/format/common.ts';
+import { formatUsd } from '../../src/lib/format/money.ts';
+import { timeAgo } from '../../src/lib/format/common.ts';
 import {
 	compareQuerySchema,
 	filtersToParams,

@@ -1,6 +1,8 @@
 /** The Atom feed (RFC 4287) of alert firings, /alerts/feed.xml. */
 import { gpuOrFamilyName } from '../../../../adapters/gpu-families.ts';
-import { PRICING_LABELS, providerLabel, usdExact } from '../../format/history.ts';
+import { PRICING_LABELS } from '../../format/history.ts';
+import { providerLabel } from '../../format/common.ts';
+import { usdExact } from '../../format/money.ts';
 import { listFirings } from './watches.ts';
 import type { Db } from '../db/index.ts';
 
