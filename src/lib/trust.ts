@@ -4,7 +4,7 @@
  * "cheapest", estimate cost, $/1M-token figure, trend or alert is ever taken from it.
  *
  * Pure and browser-safe (the pages word the reasons with `trustReason`); the server computes the flags
- * when a snapshot is stored (server/snapshots.ts) against the market median of the snapshots current at
+ * when a snapshot is stored (server/poll/snapshots.ts) against the market median of the snapshots current at
  * that moment, and stores them with the offer so they stay explainable afterwards.
  */
 import type { NormalizedOffer, Pricing, ProviderId } from '#adapters/types.ts';

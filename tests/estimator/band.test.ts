@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
-import { buildAnswer } from '../../src/lib/estimate-answer.ts';
+import { buildAnswer } from '../../src/lib/estimate/answer.ts';
 import {
 	claimedRows,
 	DEFAULTS,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gpuBySlug } from '#catalog/gpus.ts';
-import { parseEstimateQuery, parseEstimateRequest } from '../../src/lib/estimate-input.ts';
+import { parseEstimateQuery, parseEstimateRequest } from '../../src/lib/estimate/request.ts';
 import {
 	DEFAULTS,
 	estimateMemory,

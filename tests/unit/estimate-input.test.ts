@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GPU_SLUGS } from '#catalog/gpus.ts';
-import { buildAnswer } from '../../src/lib/estimate-answer.ts';
-import { parseEstimateQuery, parseEstimateRequest, requestToQuery } from '../../src/lib/estimate-input.ts';
+import { buildAnswer } from '../../src/lib/estimate/answer.ts';
+import { parseEstimateQuery, parseEstimateRequest, requestToQuery } from '../../src/lib/estimate/request.ts';
 import { DEFAULTS, MODEL_IDS } from '../../src/lib/estimator/index.ts';
 import { formFromQuery, formToQuery } from '../../src/routes/estimate/form.ts';
 

@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import type { StartHook } from './app.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
 import { ensurePartitions } from './db/partitions.ts';
+import { BIN_ORIGIN } from './history/time.ts';
 import { parseArchive, type ArchiveFormat, type ArchiveObservation } from './archive-parse.ts';
 
 export { ARCHIVE_FORMATS, type ArchiveFormat } from './archive-parse.ts';
@@ -31,9 +32,6 @@ export const ARCHIVE_ATTRIBUTION_URL = 'https://github.com/cherielilili/gpu-pric
  * $0.50 — RunPod's stale community-price placeholder (docs/providers.md §2.6), not a rentable price.
  */
 export const THIRD_PARTY_SOURCE_HOSTS = ['getdeploying.com'] as const;
-
-/** Time origin of every bucket (date_bin), so buckets never depend on the session time zone. */
-export const BIN_ORIGIN = '2000-01-01T00:00:00Z';
 
 /** Insert chunk: 5,000 rows × 15 arrays stays far below the protocol's parameter and message limits. */
 const INSERT_CHUNK_ROWS = 5000;

@@ -3,9 +3,9 @@
  * the poller (after each cycle).
  */
 import type { App, StartHook } from './app.ts';
-import { evaluateAlerts, type EvaluateResult } from './alerts.ts';
-import { runHistoryMaintenance } from './history.ts';
-import { onCycleComplete } from './poller.ts';
+import { evaluateAlerts, type EvaluateResult } from './alerts/evaluate.ts';
+import { runHistoryMaintenance } from './history/retention.ts';
+import { onCycleComplete } from './poll/events.ts';
 import { enabledProviders } from './providers.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { cheapestByGpu } from '$lib/server/offers';
+import { cheapestByGpu } from '$lib/server/offers/compare';
 import { enabledProviders } from '$lib/server/providers';
 import { GPUS } from '#catalog/gpus.ts';
 import { specDocument } from '#catalog/spec-documents.ts';

@@ -1,8 +1,10 @@
 /** The Atom feed (RFC 4287) of alert firings, /alerts/feed.xml. */
 import { gpuOrFamilyName } from '#catalog/gpu-families.ts';
-import { PRICING_LABELS, providerLabel, usdExact } from '../history-format.ts';
-import { listFirings } from './alerts.ts';
-import type { Db } from './db/index.ts';
+import { PRICING_LABELS } from '../../format/history.ts';
+import { providerLabel } from '../../format/common.ts';
+import { usdExact } from '../../format/money.ts';
+import { listFirings } from './watches.ts';
+import type { Db } from '../db/index.ts';
 
 /** Entries in the feed: enough for a reader polling hourly to miss nothing on a busy day. */
 const FEED_ENTRIES = 50;

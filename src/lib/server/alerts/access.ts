@@ -8,8 +8,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Watch } from './alerts.ts';
-import { rows, type Db } from './db/index.ts';
+import type { Watch } from './watches.ts';
+import { rows, type Db } from '../db/index.ts';
 import { redactUrl } from './webhook.ts';
 
 /** 32 random bytes: guessing one is out of reach, base64url keeps it usable in a URL path. */

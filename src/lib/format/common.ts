@@ -1,4 +1,4 @@
-/** Display helpers shared by pages (browser-safe): units in the text, en-US grouping. */
+/** Display helpers shared by pages (browser-safe): units in the text, en-US grouping. Money: ./money.ts. */
 import type { ProviderId } from '#adapters/types.ts';
 
 export const PROVIDER_LABELS: Record<ProviderId, string> = {
@@ -6,15 +6,6 @@ export const PROVIDER_LABELS: Record<ProviderId, string> = {
 	runpod: 'RunPod',
 	lambda: 'Lambda'
 };
-
-/**
- * USD with the precision a GPU-hour price needs: cents from $1 up, tenths of a cent below (many
- * consumer-GPU offers differ by fractions of a cent).
- */
-export function formatUsd(value: number | null | undefined): string {
-	if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-	return '$' + value.toFixed(value < 1 ? 3 : 2);
-}
 
 /** "just now", "4 min ago", "3 h ago", "2 d ago" relative to `nowMs`. */
 export function timeAgo(iso: string | null | undefined, nowMs: number): string {
@@ -65,16 +56,6 @@ export function vramText(vramGb: number): string {
 	return `${vramGb} ${MEMORY_UNIT}`;
 }
 
-/** A USD amount of any size (job totals): whole dollars from $1,000 up, cents, then tenths of a cent. */
-export function usdText(x: number | null | undefined): string {
-	if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-	if (x >= 1000) return `$${Math.round(x).toLocaleString('en-US')}`;
-	if (x >= 1) return `$${x.toFixed(2)}`;
-	if (x >= 0.01) return `$${x.toFixed(3)}`;
-	if (x === 0) return '$0';
-	return `$${x.toPrecision(2)}`;
-}
-
 export function hoursText(h: number): string {
 	if (!Number.isFinite(h)) return '–';
 	if (h < 1 / 60) return `${Math.max(1, Math.round(h * 3600))} s`;
@@ -96,10 +77,13 @@ export function tokensPerSecondText(x: number): string {
 	return `${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)} tokens/s`;
 }
 
-/** A provider's display name, or the id itself for anything unknown ('' for none). */
+/**
+ * A provider's display name; anything unknown (an archive row's provider, a stored id) as itself, cut
+ * to 40 characters; '' for none. The one providerLabel of every page, feed and chart.
+ */
 export function providerLabel(id: string | null | undefined): string {
 	if (!id) return '';
-	return (PROVIDER_LABELS as Record<string, string>)[id] ?? id;
+	return (PROVIDER_LABELS as Record<string, string>)[id] ?? id.slice(0, 40);
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Labels and formatting of history series, shared by the server and the browser (no server imports).
- * Builds on the shared display helpers (format.ts).
+ * Builds on the shared display helpers (./common.ts).
  */
-import { formatUsd, PROVIDER_LABELS } from './format.ts';
+import { providerLabel } from './common.ts';
 
 export const PRICING_LABELS: Record<string, string> = { on_demand: 'on-demand', spot: 'spot' };
 
@@ -30,10 +30,6 @@ export interface HistorySeries extends SeriesKey {
 	points: HistoryPoint[];
 }
 
-export function providerLabel(p: string): string {
-	return (PROVIDER_LABELS as Record<string, string>)[p] ?? p.slice(0, 40);
-}
-
 /**
  * "RunPod secure · on-demand". A RunPod series without a cloud is the archive's lowest price over both
  * clouds (archive/README.md), so it says so.
@@ -48,14 +44,6 @@ export function seriesLabel(s: Omit<SeriesKey, 'source'> & { source?: string }):
 
 export function seriesId(s: SeriesKey): string {
 	return [s.source, s.provider, s.pricing, s.cloud || '-'].join(':');
-}
-
-/** USD per GPU-hour: cents, tenths of a cent below $1 (format.ts). */
-export const usd = formatUsd;
-
-/** Exact figure for tooltips and tables: cents always, up to 4 decimals where the data has them. */
-export function usdExact(v: number): string {
-	return `$${v.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
 /** Time of a point in UTC: a date for day buckets, date and time otherwise. */

@@ -9,7 +9,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { ProviderId } from '#adapters/types.ts';
-import { currentSnapshotIds } from './snapshots.ts';
+import { currentSnapshotIds } from '../poll/snapshots.ts';
 
 /** The providers whose offers count: the enabled ones (providers.ts enabledProviders). */
 export type ProviderScope = readonly ProviderId[];

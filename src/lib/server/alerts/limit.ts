@@ -13,7 +13,7 @@
  * fresh address per request.
  */
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from './db/index.ts';
+import { rows, type Db } from '../db/index.ts';
 
 export const CREATE_WINDOW_MS = 3600_000;
 /** Advisory lock namespace of the limit (db/index.ts LOCK_KEYS uses 727_00x single keys). */

@@ -17,7 +17,7 @@ import {
 	type Method,
 	type OfferSummary,
 	type Precision
-} from './estimator/index.ts';
+} from '../estimator/index.ts';
 
 export interface ModelUse {
 	id: string;

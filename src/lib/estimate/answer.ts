@@ -6,6 +6,7 @@
  *     cost: [{ provider, pricing, pricePerGpuHourUsd, totalUsd, offer }], assumptions: [...] }
  * GB = 1e9 bytes, memory per GPU except totalGb (all GPUs).
  */
+import { usdText } from '../format/money.ts';
 import {
 	cheapestLine,
 	costLines,
@@ -17,7 +18,7 @@ import {
 	type Fit,
 	type MemoryGb,
 	type OfferSummary
-} from './estimator/index.ts';
+} from '../estimator/index.ts';
 
 export interface EstimateAnswer {
 	/** the model estimated: where its shapes came from and its parameter counts (MoE: active per token) */
@@ -50,13 +51,6 @@ export interface EstimateAnswer {
 const round = (x: number, digits: number) =>
 	Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x;
 const gb = (x: number) => round(x, 3);
-
-export function usd(x: number): string {
-	if (x >= 100) return `$${x.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
-	if (x >= 1) return `$${x.toFixed(2)}`;
-	if (x >= 0.01) return `$${x.toFixed(3)}`;
-	return `$${x.toPrecision(2)}`;
-}
 
 export interface AnswerContext {
 	/** the archive's reference median for this GPU, when the archive has it */
@@ -92,9 +86,9 @@ export function buildAnswer(
 	if (ctx.archive) {
 		const a = ctx.archive;
 		assumptions.push(
-			`Archive reference (not current): median ${usd(a.medianPerGpuHourUsd)} per GPU-hour on demand, ${a.from} to ${a.to}` +
+			`Archive reference (not current): median ${usdText(a.medianPerGpuHourUsd)} per GPU-hour on demand, ${a.from} to ${a.to}` +
 				(Number.isFinite(e.time.hours)
-					? ` → ${usd(a.medianPerGpuHourUsd * s.gpuCount * e.time.hours)} for this job.`
+					? ` → ${usdText(a.medianPerGpuHourUsd * s.gpuCount * e.time.hours)} for this job.`
 					: '.')
 		);
 	}

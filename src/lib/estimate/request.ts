@@ -4,6 +4,7 @@
  * parses and validates the same way while the user types.
  */
 import { z } from 'zod';
+import { repeatedMessage } from '../input/params.ts';
 import { GPU_SLUGS, gpuBySlug } from '#catalog/gpus.ts';
 import {
 	DEFAULTS,
@@ -21,7 +22,7 @@ import {
 	defaultPrecision,
 	type EstimateSettings,
 	type HfConfig
-} from './estimator/index.ts';
+} from '../estimator/index.ts';
 
 const posInt = (max: number) =>
 	z.number().int('expected a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
@@ -205,7 +206,7 @@ export function queryToObject(
 				message: `unknown parameter (expected one of ${REQUEST_FIELDS.join(', ')})`
 			};
 		}
-		if (all.length > 1 && !lenient) return { ok: false, field: key, message: 'given more than once' };
+		if (all.length > 1 && !lenient) return { ok: false, field: key, message: repeatedMessage(key) };
 		const raw = all[all.length - 1]!.trim();
 		if (raw === '' && key !== 'model' && key !== 'gpu' && key !== 'method') continue; // empty form field → default
 		if (NUMBER_FIELDS.has(key)) {

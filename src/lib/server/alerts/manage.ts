@@ -1,26 +1,26 @@
 /**
  * Owned watches: creating one (manage token + per-client limit), changing, pausing and deleting one,
  * and what the /alerts page shows beside each watch (cheapest matching price now, last and next check).
- * The routes (page, manage link, JSON API) call these; access checks are alert-access.ts.
+ * The routes (page, manage link, JSON API) call these; access checks are ./access.ts.
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { hashManageToken, newManageToken } from './alert-access.ts';
-import { withCreateSlot } from './alert-limit.ts';
+import { hashManageToken, newManageToken } from './access.ts';
+import { withCreateSlot } from './limit.ts';
 import {
 	checkWatchWebhook,
 	getWatch,
 	insertWatch,
 	watchInputSchema,
-	watchOfferMatch,
 	type Watch,
 	type WatchInput
-} from './alerts.ts';
+} from './watches.ts';
+import { watchOfferMatch } from './evaluate.ts';
 import { GPUS } from '#catalog/gpus.ts';
 import { GPU_FAMILIES } from '#catalog/gpu-families.ts';
 import { PROVIDERS } from '#adapters/types.ts';
-import { rows, type Db } from './db/index.ts';
-import { currentOffers, type ProviderScope } from './current-offers.ts';
+import { rows, type Db } from '../db/index.ts';
+import { currentOffers, type ProviderScope } from '../offers/current.ts';
 
 export interface CreateContext {
 	allowPrivate: boolean;

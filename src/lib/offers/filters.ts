@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { PROVIDERS } from '#adapters/types.ts';
-import { plainText } from './input.ts';
+import { repeatedMessage, repeatedParam } from '../input/params.ts';
+import { plainText } from '../input/text.ts';
 
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
 
@@ -92,6 +93,8 @@ export type ParsedQuery<T> = { ok: true; value: T } | { ok: false; param: string
 /** Parses URL search params with one of the schemas above; the first problem names its parameter. */
 export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchParams): ParsedQuery<z.infer<S>> {
 	const known = Object.keys((schema as unknown as z.ZodObject).shape);
+	const repeated = repeatedParam(params, known);
+	if (repeated) return { ok: false, param: repeated, message: repeatedMessage(repeated) };
 	const raw: Record<string, string> = {};
 	for (const key of known) {
 		const v = params.get(key);
