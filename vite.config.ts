@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	// PGlite loads its WASM and data files relative to its own package: bundled into the SSR
-	// output it fails with ENOENT …/pglite.data (shared/STACK.md pitfall 4).
+	// output it fails with ENOENT …/pglite.data (https://pglite.dev/docs/bundler-support).
 	ssr: { external: ['@electric-sql/pglite', 'postgres'] },
 	optimizeDeps: { exclude: ['@electric-sql/pglite'] },
 	build: { target: 'es2023' },

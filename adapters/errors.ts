@@ -2,7 +2,7 @@
  * Errors of the adapter layer. Messages read `[provider] what happened` and never contain an API key or
  * a query string (RunPod's key travels in the URL).
  */
-import type { ProviderId } from './types.ts';
+import type { ProviderId } from './provider-id.ts';
 
 /** What went wrong, for the poll record and for deciding whether to retry. */
 export type ProviderErrorKind =

@@ -2,13 +2,13 @@
  * The one HTTP helper every adapter uses (undici): a timeout on every attempt, a descriptive
  * User-Agent, a size cap on answers, per-provider request spacing, and a bounded retry on 429, 5xx and
  * network errors — at most 3 attempts and at most 30 s of backoff in all, honouring Retry-After within
- * that budget (issue 3; vast.ai sends none, providers.md §1.5).
+ * that budget (issue 3; vast.ai sends none, docs/providers.md §1.5).
  */
 import { request } from 'undici';
 import { ProviderError, redactSecrets, stripUrlQueries } from './errors.ts';
-import type { ProviderId } from './types.ts';
+import type { ProviderId } from './provider-id.ts';
 
-/** Sent on every request. RunPod's Cloudflare answers 403 to library default agents (providers.md §2.1). */
+/** Sent on every request. RunPod's Cloudflare answers 403 to library default agents (docs/providers.md §2.1). */
 export const USER_AGENT =
 	'gpu-rental-dashboard/0.1 (self-hosted price dashboard; reads public price lists; +https://github.com)';
 

@@ -8,10 +8,6 @@ import { vastai } from './vastai.ts';
 
 export const ADAPTERS: Record<ProviderId, Adapter> = { vastai, runpod, lambda };
 
-export function adapterFor(id: ProviderId): Adapter {
-	return ADAPTERS[id];
-}
-
 export interface ProviderSettings {
 	/** PROVIDERS */
 	enabledProviders: readonly ProviderId[];

@@ -7,7 +7,8 @@
  * offer's `available` is null ("unknown"), never true or false.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { gpuBySlug, VRAM_MATCH_TOLERANCE } from './catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { VRAM_MATCH_TOLERANCE } from './gpu-names.ts';
 import { PayloadShapeError, ProviderError } from './errors.ts';
 import { capText, createTally, MAX_NAME_LENGTH, MAX_REGION_LENGTH } from './normalize.ts';
 import type { Adapter, FetchContext, FetchResult, NormalizedOffer, ParseResult } from './types.ts';

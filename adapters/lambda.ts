@@ -1,10 +1,12 @@
 /**
- * Lambda: `GET /api/v1/instance-types` with a Bearer key (providers.md §3). `data` is an object keyed by
+ * Lambda: `GET /api/v1/instance-types` with a Bearer key (docs/providers.md §3). `data` is an object keyed by
  * instance-type name; `price_cents_per_hour` is US cents for the whole instance; an empty
  * `regions_with_capacity_available` means sold out now (the type is still listed).
  */
 import { z } from 'zod';
-import { gpuBySlug, LAMBDA_GPU_TOKENS, resolveGpuName } from './catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { LAMBDA_GPU_TOKENS } from './lambda-names.ts';
+import { resolveGpuName } from './gpu-names.ts';
 import { lambdaCatalog } from './lambda-catalog.ts';
 import { PayloadShapeError } from './errors.ts';
 import { capText, createTally, MAX_NAME_LENGTH, MAX_REGION_LENGTH, num } from './normalize.ts';
@@ -99,7 +101,7 @@ export function parseLambda(payload: unknown, observedAt: Date): ParseResult {
 			diskGb: it.specs?.storage_gib != null ? Math.round(it.specs.storage_gib * GB_PER_GIB) : null,
 			extra: {
 				description: it.description ? capText(it.description, MAX_NAME_LENGTH) : null,
-				// GH200 machines are arm64 (providers.md §3.4).
+				// GH200 machines are arm64 (docs/providers.md §3.4).
 				architecture: it.architecture ? capText(it.architecture, 16) : null
 			}
 		};
@@ -108,7 +110,7 @@ export function parseLambda(payload: unknown, observedAt: Date): ParseResult {
 			tally.add({ ...base, region: '', available: false });
 			continue;
 		}
-		// One price for every region (§3.2); one offer per region with capacity.
+		// One price for every region (docs/providers.md §3.2); one offer per region with capacity.
 		for (const r of regions)
 			tally.add({ ...base, region: capText(r.name, MAX_REGION_LENGTH), available: true });
 	}

@@ -1,10 +1,12 @@
 /**
- * RunPod: the keyless GraphQL `gpuTypes` query (providers.md §2.1–2.2). Prices are per GPU-hour, one
+ * RunPod: the keyless GraphQL `gpuTypes` query (docs/providers.md §2.1–2.2). Prices are per GPU-hour, one
  * list price per cloud; `lowestPrice` tells whether there is capacity now. The parser also reads the
- * REST v2 catalog answer (`{"gpus": [...]}`, §2.3), which carries the same facts under other names.
+ * REST v2 catalog answer (`{"gpus": [...]}`, docs/providers.md §2.3), which carries the same facts under other names.
  */
 import { z } from 'zod';
-import { gpuBySlug, resolveGpuName, RUNPOD_GPU_IDS } from './catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { resolveGpuName } from './gpu-names.ts';
+import { RUNPOD_GPU_IDS } from './runpod-names.ts';
 import { PayloadShapeError, ProviderError } from './errors.ts';
 import {
 	bool,
@@ -21,7 +23,7 @@ import type { Adapter, Cloud, FetchResult, NormalizedOffer, ParseResult, Pricing
 export const RUNPOD_PATH = '/graphql';
 
 /**
- * The price query. Field names from runpod-python `generate_gpu_query` and gpuhunt (providers.md §2.1);
+ * The price query. Field names from runpod-python `generate_gpu_query` and gpuhunt (docs/providers.md §2.1);
  * `lowestPrice(input: {gpuCount: 1})` as in the recorded 2026-08-25 capture.
  */
 export const RUNPOD_QUERY = `query GpuTypes {
@@ -74,7 +76,7 @@ const CatalogGpu = z.object({
 	availability: z.string().nullish().catch(null)
 });
 
-/** A MIG slice id reads "<GPU> MIG 1g.24gb" (providers.md §2.4). */
+/** A MIG slice id reads "<GPU> MIG 1g.24gb" (docs/providers.md §2.4). */
 const MIG = / MIG \d+g\.\d+gb$/i;
 
 type Resolved = { slug: string; name: string } | null;
@@ -105,7 +107,7 @@ function offer(
 		provider: 'runpod',
 		gpu: r.slug,
 		gpuName: r.name,
-		// RunPod prices one GPU; a pod of n GPUs costs n times as much (providers.md §2.6).
+		// RunPod prices one GPU; a pod of n GPUs costs n times as much (docs/providers.md §2.6).
 		gpuCount: 1,
 		vramGb: gpuBySlug(r.slug)?.vramGb ?? 0,
 		pricing,
@@ -133,7 +135,7 @@ function parseGraphql(types: unknown[], observedAt: string): ParseResult {
 		const t = parsed.data;
 		const r = resolve(tally, t.id);
 		if (!r) continue;
-		// lowestPrice null (or its prices null) = no capacity right now (providers.md §2.6).
+		// lowestPrice null (or its prices null) = no capacity right now (docs/providers.md §2.6).
 		const onDemandAvailable = t.lowestPrice?.uninterruptablePrice != null;
 		const spotAvailable = t.lowestPrice?.minimumBidPrice != null;
 		const extra = {
@@ -145,7 +147,7 @@ function parseGraphql(types: unknown[], observedAt: string): ParseResult {
 			tally.skip('offered in neither secure nor community cloud');
 			continue;
 		}
-		// Gate each cloud's price on its flag: the other cloud's price holds a placeholder (§2.6).
+		// Gate each cloud's price on its flag: the other cloud's price holds a placeholder (docs/providers.md §2.6).
 		const clouds: [Cloud, boolean, number | null | undefined, number | null | undefined][] = [
 			['secure', t.secureCloud === true, t.securePrice, t.secureSpotPrice],
 			['community', t.communityCloud === true, t.communityPrice, t.communitySpotPrice]
@@ -175,7 +177,7 @@ function parseCatalog(gpus: unknown[], observedAt: string): ParseResult {
 		const g = parsed.data;
 		const r = resolve(tally, g.id);
 		if (!r) continue;
-		// availability HIGH/MEDIUM/LOW/NONE (§2.3)
+		// availability HIGH/MEDIUM/LOW/NONE (docs/providers.md §2.3)
 		const available = g.availability != null && g.availability.toUpperCase() !== 'NONE';
 		const extra = {
 			displayName: capOptional(g.name, MAX_NAME_LENGTH),
@@ -210,11 +212,11 @@ export function parseRunpod(payload: unknown, observedAt: Date): ParseResult {
 }
 
 async function fetchRunpod(ctx: Parameters<Adapter['fetch']>[0]): Promise<FetchResult> {
-	// runpod-python passes the key as a query parameter, not a header (providers.md §2.1).
+	// runpod-python passes the key as a query parameter, not a header (docs/providers.md §2.1).
 	const url = ctx.baseUrl + RUNPOD_PATH + (ctx.apiKey ? `?api_key=${encodeURIComponent(ctx.apiKey)}` : '');
 	const res = await ctx.http.json({ method: 'POST', url, body: { query: RUNPOD_QUERY } });
 	const body = res.body as { data?: { gpuTypes?: unknown }; errors?: { message?: unknown }[] } | null;
-	// GraphQL reports errors with HTTP 200 and an `errors` list (§2.1).
+	// GraphQL reports errors with HTTP 200 and an `errors` list (docs/providers.md §2.1).
 	if (body && Array.isArray(body.errors) && !Array.isArray(body.data?.gpuTypes)) {
 		const first = body.errors[0]?.message;
 		throw new ProviderError(

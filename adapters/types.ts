@@ -2,8 +2,10 @@
  * The normalized offer: the one shape every provider's payload is turned into. Names carry their units.
  * This is a contract other checks read (GET /api/offers returns these fields).
  */
-export const PROVIDERS = ['vastai', 'runpod', 'lambda'] as const;
-export type ProviderId = (typeof PROVIDERS)[number];
+import type { HttpClient } from './http.ts';
+import type { ProviderId } from './provider-id.ts';
+
+export { PROVIDERS, type ProviderId } from './provider-id.ts';
 
 export type Pricing = 'on_demand' | 'spot';
 export type Cloud = 'secure' | 'community';
@@ -60,7 +62,7 @@ export interface ParseResult {
 export interface FetchContext {
 	baseUrl: string;
 	apiKey: string | undefined;
-	http: import('./http.ts').HttpClient;
+	http: HttpClient;
 	/** URLs tried in order when `baseUrl` answers 404 (SkyPilot's newest catalog version, then older) */
 	fallbackUrls?: readonly string[];
 }

@@ -1,9 +1,11 @@
 /**
- * vast.ai: the keyless offer search `POST /api/v0/bundles/` (providers.md §1). One offer is one box of
+ * vast.ai: the keyless offer search `POST /api/v0/bundles/` (docs/providers.md §1). One offer is one box of
  * `num_gpus` GPUs priced as a whole; `min_bid` is its interruptible (spot) floor.
  */
 import { z } from 'zod';
-import { gpuBySlug, resolveGpuName, VASTAI_GPU_NAMES } from './catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { resolveGpuName } from './gpu-names.ts';
+import { VASTAI_GPU_NAMES } from './vastai-names.ts';
 import { PayloadShapeError } from './errors.ts';
 import {
 	bool,
@@ -23,17 +25,17 @@ export const VASTAI_PATH = '/api/v0/bundles/';
 
 /**
  * Offers per answer. The default limit is small (vast-cli issue #268); gpuhunt asks for 3000, SkyPilot
- * for 10000 (providers.md §1.2). The market holds several thousand rentable offers (§1.4).
+ * for 10000 (docs/providers.md §1.2). The market holds several thousand rentable offers (§1.4 there).
  */
 export const VASTAI_PAGE_LIMIT = 5000;
 /** Pages per poll; with the 6 s spacing below a full walk takes under half a minute. */
 export const VASTAI_MAX_PAGES = 4;
-/** docs search_offers.yaml: `x-rate-limit: 10 requests per minute per IP` → one request per 6 s. */
+/** vast.ai's search_offers.yaml: `x-rate-limit: 10 requests per minute per IP` (docs/providers.md §1.5) → one request per 6 s. */
 export const VASTAI_MIN_INTERVAL_MS = 6_000;
-/** GB of disk priced into `dph_total` (vast-cli's default `allocated_storage`, providers.md §1.2). */
+/** GB of disk priced into `dph_total` (vast-cli's default `allocated_storage`, docs/providers.md §1.2). */
 export const VASTAI_ALLOCATED_STORAGE_GB = 5;
 
-/** vast.ai reports memory in MiB (24564 for a 24 GB card, providers.md §1.3). */
+/** vast.ai reports memory in MiB (24564 for a 24 GB card, docs/providers.md §1.3). */
 const MIB_PER_GB = 1024;
 
 /** The search body: every rentable, not-rented offer, cheapest first, from `minDphTotal` up. */
@@ -100,7 +102,7 @@ export function vastaiCountry(geolocation: string | null | undefined): string {
 	return cc && /^[A-Z]{2}$/.test(cc) ? cc : capText(geolocation, MAX_REGION_LENGTH);
 }
 
-/** Whole-box price per hour: dph_total, else search.totalHour, else dph_base plus storage (§1.3, §1.7). */
+/** Whole-box price per hour: dph_total, else search.totalHour, else dph_base plus storage (docs/providers.md §1.3, §1.7). */
 function boxPriceUsd(o: Offer): number | null {
 	if (o.dph_total != null) return o.dph_total;
 	if (o.search?.totalHour != null) return o.search.totalHour;
@@ -184,7 +186,7 @@ export function parseVastai(payload: unknown, observedAt: Date): ReturnType<Adap
 			reliability: o.reliability2 ?? o.reliability ?? null,
 			verified: o.verification ? o.verification === 'verified' : (o.verified ?? null),
 			vcpus: o.cpu_cores_effective ?? o.cpu_cores ?? null,
-			// cpu_ram is the host's MB; the offer gets its share (gpuhunt's formula, providers.md §1.3).
+			// cpu_ram is the host's MB; the offer gets its share (gpuhunt's formula, docs/providers.md §1.3).
 			ramGb: o.cpu_ram != null ? round2((o.cpu_ram * effectiveShare) / 1000) : null,
 			diskGb: o.disk_space ?? null,
 			inetDownMbps: o.inet_down ?? null,
@@ -218,7 +220,7 @@ function round2(x: number): number {
 }
 
 /**
- * Walks the market cheapest-first: there is no offset parameter (providers.md §1.2), so when an answer
+ * Walks the market cheapest-first: there is no offset parameter (docs/providers.md §1.2), so when an answer
  * is full the next request asks for `dph_total >= the highest price seen` and offers are merged by id.
  */
 async function fetchVastai(ctx: Parameters<Adapter['fetch']>[0]): Promise<FetchResult> {
@@ -232,7 +234,7 @@ async function fetchVastai(ctx: Parameters<Adapter['fetch']>[0]): Promise<FetchR
 			method: 'POST',
 			url: ctx.baseUrl + VASTAI_PATH,
 			body: vastaiQuery(floor),
-			// Keyless: the search is public, and a bad key fails where none works (providers.md §1.1).
+			// Keyless: the search is public, and a bad key fails where none works (docs/providers.md §1.1).
 			minIntervalMs: VASTAI_MIN_INTERVAL_MS
 		});
 		requests += res.attempts;

@@ -29,20 +29,22 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { parseLambda } from '../adapters/lambda.ts';
-import { parseRunpod } from '../adapters/runpod.ts';
-import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../adapters/types.ts';
-import { parseVastai } from '../adapters/vastai.ts';
+import { parseLambda } from '#adapters/lambda.ts';
+import { parseRunpod } from '#adapters/runpod.ts';
+import { PROVIDERS, type NormalizedOffer, type ProviderId } from '#adapters/types.ts';
+import { parseVastai } from '#adapters/vastai.ts';
 import { importArchive, BUNDLED_ARCHIVE_FILE } from '../src/lib/server/archive.ts';
 import { openDatabase, rows, type Database, type Db } from '../src/lib/server/db/index.ts';
 import { ensurePartitions } from '../src/lib/server/db/partitions.ts';
-import { applyRetention, rollupHistory, AGGREGATE_RETENTION_DAYS } from '../src/lib/server/history.ts';
+import { applyRetention } from '../src/lib/server/history/retention.ts';
+import { rollupHistory } from '../src/lib/server/history/rollup.ts';
+import { AGGREGATE_RETENTION_DAYS } from '../src/lib/server/history/time.ts';
 import {
 	aggregateOffers,
 	insertOffersSql,
 	storeSnapshot,
 	type PriceAggregate
-} from '../src/lib/server/snapshots.ts';
+} from '../src/lib/server/poll/snapshots.ts';
 import { DEFAULT_TRUST } from '../src/lib/trust.ts';
 import { ensureBuild, ROOT } from './lib/build.ts';
 import { benchLoad, LOAD_TARGETS, loadTableLines, type LoadResult } from './lib/bench-load.ts';
@@ -509,7 +511,7 @@ async function main() {
 				engine: bench.engine
 			};
 			const c = await timeRequests(`${server.url}/`);
-			// The compare view is kept per snapshot version (offers.ts): the first visit after a poll computes
+			// The compare view is kept per snapshot version (src/lib/server/offers/views.ts): the first visit after a poll computes
 			// it. Distinct filter combinations are each such a first visit.
 			const cold = await timeDistinct([...COLD_FILTERS].map((q) => `${server.url}/?${q}`));
 			compare = {

@@ -8,7 +8,8 @@ import { ConfigError, loadConfig } from '../src/lib/server/config.ts';
 import { openDatabase } from '../src/lib/server/db/index.ts';
 import { DataDirLockedError } from '../src/lib/server/db/lock.ts';
 import { runAfterEveryPoll } from '../src/lib/server/history-jobs.ts';
-import { pollOnce, type ProviderPollResult } from '../src/lib/server/poller.ts';
+import { pollOnce } from '../src/lib/server/poll/poller.ts';
+import { type ProviderPollResult } from '../src/lib/server/poll/types.ts';
 
 const asJson = process.argv.includes('--json');
 

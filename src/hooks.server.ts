@@ -7,7 +7,7 @@ import { historyMaintenanceHook } from '$lib/server/history-jobs';
 import { ConfigError } from '$lib/server/config';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { DataDirLockedError } from '$lib/server/db/lock';
-import { pollerHook } from '$lib/server/poller';
+import { pollerHook } from '$lib/server/poll/scheduler';
 
 export const init: ServerInit = async () => {
 	if (building) return;

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VASTAI_GPU_NAMES } from '../../adapters/catalog.ts';
+import { VASTAI_GPU_NAMES } from '#adapters/vastai-names.ts';
 import { ROOT } from './build.ts';
 
 /** mulberry32: small, fast, deterministic. */

@@ -4,10 +4,11 @@
  * "cheapest", estimate cost, $/1M-token figure, trend or alert is ever taken from it.
  *
  * Pure and browser-safe (the pages word the reasons with `trustReason`); the server computes the flags
- * when a snapshot is stored (server/snapshots.ts) against the market median of the snapshots current at
+ * when a snapshot is stored (server/poll/snapshots.ts) against the market median of the snapshots current at
  * that moment, and stores them with the offer so they stay explainable afterwards.
  */
-import type { NormalizedOffer, Pricing, ProviderId } from '../../adapters/types.ts';
+import type { NormalizedOffer, Pricing, ProviderId } from '#adapters/types.ts';
+import { medianOfSorted } from './stats.ts';
 
 export const TRUST_FLAGS = ['implausible-price', 'price-outlier', 'low-reliability', 'unverified'] as const;
 export type TrustFlag = (typeof TRUST_FLAGS)[number];
@@ -61,15 +62,6 @@ export interface MarketMedian {
 }
 
 export const marketKey = (gpu: string, pricing: Pricing | string): string => `${gpu}\u0000${pricing}`;
-
-/** The median as Postgres' percentile_cont(0.5) computes it. `sorted` ascending, non-empty. */
-export function medianOfSorted(sorted: ArrayLike<number>): number {
-	const pos = 0.5 * (sorted.length - 1);
-	const lo = Math.floor(pos);
-	const first = sorted[lo]!;
-	if (pos === lo) return first;
-	return first + (sorted[lo + 1]! - first) * (pos - lo);
-}
 
 type Assessable = Pick<
 	NormalizedOffer,

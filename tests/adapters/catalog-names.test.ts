@@ -1,18 +1,14 @@
 /**
- * Every GPU name in the shared fixtures maps to a catalog slug or is excluded with a reason:
+ * Every GPU name in the recorded fixtures (tests/fixtures/providers/) maps to a catalog slug or is excluded with a reason:
  * vast.ai's 144 `gpu_name` constants (vast-gpu-names.json) and every RunPod id (runpod-gpu-type-ids.json
  * and the v2 catalog answer). Names outside the tables resolve to "unmapped", never to a guess.
  */
 import { describe, expect, it } from 'vitest';
-import {
-	GPUS,
-	gpuBySlug,
-	LAMBDA_GPU_TOKENS,
-	resolveGpuName,
-	RUNPOD_GPU_IDS,
-	VASTAI_GPU_NAMES,
-	type NameRule
-} from '../../adapters/catalog.ts';
+import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
+import { LAMBDA_GPU_TOKENS } from '#adapters/lambda-names.ts';
+import { resolveGpuName, type NameRule } from '#adapters/gpu-names.ts';
+import { RUNPOD_GPU_IDS } from '#adapters/runpod-names.ts';
+import { VASTAI_GPU_NAMES } from '#adapters/vastai-names.ts';
 import { readFixture } from '../helpers/fake-providers.ts';
 
 const vastNames = Object.values(

@@ -7,12 +7,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gpuBySlug } from '../../adapters/catalog.ts';
-import { PayloadShapeError } from '../../adapters/errors.ts';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { lambdaCatalog } from '../../adapters/lambda-catalog.ts';
-import { MAX_PRICE_PER_GPU_HOUR_USD } from '../../adapters/normalize.ts';
-import type { NormalizedOffer, OfferSource, ProviderId } from '../../adapters/types.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { PayloadShapeError } from '#adapters/errors.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { lambdaCatalog } from '#adapters/lambda-catalog.ts';
+import { MAX_PRICE_PER_GPU_HOUR_USD } from '#adapters/normalize.ts';
+import type { NormalizedOffer, OfferSource, ProviderId } from '#adapters/types.ts';
 import { FIXTURES_DIR, readFixture } from '../helpers/fake-providers.ts';
 
 interface RecordedAnswer {

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../adapters/errors.ts';
-import { createHttpClient, parseRetryAfterMs, USER_AGENT, type HttpPolicy } from '../../adapters/http.ts';
+import { ProviderError } from '#adapters/errors.ts';
+import { createHttpClient, parseRetryAfterMs, USER_AGENT, type HttpPolicy } from '#adapters/http.ts';
 
 type Step = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -5,14 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_GPU_TOKENS, resolveGpuName } from '../../adapters/catalog.ts';
-import { PayloadShapeError } from '../../adapters/errors.ts';
-import { lambdaNameParts } from '../../adapters/lambda.ts';
+import { LAMBDA_GPU_TOKENS } from '#adapters/lambda-names.ts';
+import { resolveGpuName } from '#adapters/gpu-names.ts';
+import { PayloadShapeError } from '#adapters/errors.ts';
+import { lambdaNameParts } from '#adapters/lambda.ts';
 import {
 	LAMBDA_CATALOG_COLUMNS,
 	parseLambdaCatalog,
 	resolveSkypilotLambdaGpu
-} from '../../adapters/lambda-catalog.ts';
+} from '#adapters/lambda-catalog.ts';
 import { FIXTURES_DIR } from '../helpers/fake-providers.ts';
 
 const AT = new Date('2026-12-01T00:00:00.000Z');

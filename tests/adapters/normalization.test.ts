@@ -3,11 +3,11 @@
  * tests/fixtures/providers. Variations change only the fields the rule is about.
  */
 import { describe, expect, it } from 'vitest';
-import { PayloadShapeError } from '../../adapters/errors.ts';
-import { lambdaNameParts, parseLambda } from '../../adapters/lambda.ts';
-import { parseRunpod } from '../../adapters/runpod.ts';
-import type { NormalizedOffer } from '../../adapters/types.ts';
-import { parseVastai, vastaiCountry } from '../../adapters/vastai.ts';
+import { PayloadShapeError } from '#adapters/errors.ts';
+import { lambdaNameParts, parseLambda } from '#adapters/lambda.ts';
+import { parseRunpod } from '#adapters/runpod.ts';
+import type { NormalizedOffer } from '#adapters/types.ts';
+import { parseVastai, vastaiCountry } from '#adapters/vastai.ts';
 import { readFixture } from '../helpers/fake-providers.ts';
 
 const AT = new Date('2026-08-25T12:00:00.000Z');

@@ -9,9 +9,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gpuBySlug, RUNPOD_GPU_IDS, VASTAI_GPU_NAMES } from '../../adapters/catalog.ts';
-import { PayloadShapeError } from '../../adapters/errors.ts';
-import { ADAPTERS } from '../../adapters/index.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { RUNPOD_GPU_IDS } from '#adapters/runpod-names.ts';
+import { VASTAI_GPU_NAMES } from '#adapters/vastai-names.ts';
+import { PayloadShapeError } from '#adapters/errors.ts';
+import { ADAPTERS } from '#adapters/index.ts';
 import {
 	capText,
 	MAX_GPUS_PER_OFFER,
@@ -20,8 +22,8 @@ import {
 	MAX_REF_LENGTH,
 	MAX_REGION_LENGTH,
 	MAX_UNMAPPED_NAMES
-} from '../../adapters/normalize.ts';
-import type { NormalizedOffer, ParseResult, ProviderId } from '../../adapters/types.ts';
+} from '#adapters/normalize.ts';
+import type { NormalizedOffer, ParseResult, ProviderId } from '#adapters/types.ts';
 import { readFixture } from '../helpers/fake-providers.ts';
 
 const OBSERVED_AT = new Date('2026-09-01T12:00:00.000Z');

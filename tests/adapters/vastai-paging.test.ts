@@ -1,11 +1,11 @@
 /**
- * vast.ai has no offset parameter (providers.md §1.2): the adapter walks a large market cheapest-first
+ * vast.ai has no offset parameter (docs/providers.md §1.2): the adapter walks a large market cheapest-first
  * with `dph_total >= highest price seen`, merging offers by id. Played by the fake providers server,
  * whose search honours limit, order and the dph_total filter like the real one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../adapters/http.ts';
-import { vastai, vastaiQuery, VASTAI_MAX_PAGES, VASTAI_PAGE_LIMIT } from '../../adapters/vastai.ts';
+import { createHttpClient } from '#adapters/http.ts';
+import { vastai, vastaiQuery, VASTAI_MAX_PAGES, VASTAI_PAGE_LIMIT } from '#adapters/vastai.ts';
 import { readFixture, startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 
 // Offers derived from the recorded real one (vast-bundles-offer-real-2024-cli-raw.json), trimmed to the

@@ -6,7 +6,7 @@
  * now is shown before the first check; delivery errors and lists never carry the webhook URL.
  */
 import { sql } from 'drizzle-orm';
-import { PROVIDERS } from '../../adapters/types.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	accessTo,
@@ -14,15 +14,16 @@ import {
 	hashManageToken,
 	publicWatch,
 	watchIdByToken
-} from '../../src/lib/server/alert-access.ts';
-import { withCreateSlot } from '../../src/lib/server/alert-limit.ts';
+} from '../../src/lib/server/alerts/access.ts';
+import { withCreateSlot } from '../../src/lib/server/alerts/limit.ts';
 import {
 	cheapestNowByWatch,
 	checkSchedule,
 	createOwnedWatch,
 	updateWatch
-} from '../../src/lib/server/alert-manage.ts';
-import { evaluateAlerts, listWatches, type WatchInput } from '../../src/lib/server/alerts.ts';
+} from '../../src/lib/server/alerts/manage.ts';
+import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.ts';
+import { listWatches, type WatchInput } from '../../src/lib/server/alerts/watches.ts';
 import { openDatabase, rows } from '../../src/lib/server/db/index.ts';
 import { poll, receiver } from '../helpers/alert-fixtures.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';

@@ -6,16 +6,16 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../adapters/types.ts';
-import { atomFeed } from '../../src/lib/server/alerts-feed.ts';
+import { PROVIDERS } from '#adapters/types.ts';
+import { atomFeed } from '../../src/lib/server/alerts/feed.ts';
 import {
 	createWatch,
 	deleteWatch,
-	evaluateAlerts,
 	listFirings,
 	listWatches,
 	WatchError
-} from '../../src/lib/server/alerts.ts';
+} from '../../src/lib/server/alerts/watches.ts';
+import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 
 import { poll, receiver } from '../helpers/alert-fixtures.ts';

@@ -7,15 +7,15 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { PROVIDERS, type NormalizedOffer, type ProviderId } from '#adapters/types.ts';
 import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
 import { cachePolicy, clearAnswers, etagMatches, sharedAnswer } from '../../src/lib/server/cache/answers.ts';
 import { negotiateEncoding } from '../../src/lib/server/cache/compress.ts';
 import { readDataVersion } from '../../src/lib/server/cache/data-version.ts';
-import { currentOffers } from '../../src/lib/server/current-offers.ts';
+import { currentOffers } from '../../src/lib/server/offers/current.ts';
 import { openDatabase, rows, type Database, type Db } from '../../src/lib/server/db/index.ts';
-import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
+import { storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slugForTrackerName } from '../../adapters/catalog.ts';
+import { slugForTrackerName } from '../../src/lib/server/archive-names.ts';
 import {
 	ARCHIVE_ATTRIBUTION,
 	bootstrapArchive,

@@ -5,14 +5,16 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { PROVIDERS, type ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { PROVIDERS, type ProviderId } from '#adapters/types.ts';
 import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
-import { AGGREGATE_RETENTION_DAYS, applyRetention } from '../../src/lib/server/history.ts';
+import { AGGREGATE_RETENTION_DAYS } from '../../src/lib/server/history/time.ts';
+import { applyRetention } from '../../src/lib/server/history/retention.ts';
 import { usdPerMillionTrainingTokens } from '../../src/lib/estimator/index.ts';
-import { compareByGpu, filterOptions, listOffers, sortCompareRows } from '../../src/lib/server/offers.ts';
+import { compareByGpu, filterOptions, sortCompareRows } from '../../src/lib/server/offers/compare.ts';
+import { listOffers } from '../../src/lib/server/offers/list.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
+import { storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';
 

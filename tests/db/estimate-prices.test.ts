@@ -4,7 +4,7 @@
  * provider × pricing × size; the archive median over the newest 30 archived days.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../adapters/types.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { schema } from '../../src/lib/server/db/index.ts';
 import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
 import {

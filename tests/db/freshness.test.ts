@@ -10,12 +10,12 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { PROVIDERS, type ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { PROVIDERS, type ProviderId } from '#adapters/types.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
 import { getFreshness, getProviderHealth, staleAfterMs } from '../../src/lib/server/providers.ts';
-import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
+import { storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';

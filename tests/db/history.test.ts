@@ -9,14 +9,11 @@ import { importArchive } from '../../src/lib/server/archive.ts';
 import { TRACKER_HEADER } from '../../src/lib/server/archive-parse.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
 import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
-import {
-	applyRetention,
-	MAX_POINTS_PER_SERIES,
-	POLL_RETENTION_DAYS,
-	queryHistory,
-	rollupHistory,
-	runHistoryMaintenance
-} from '../../src/lib/server/history.ts';
+import { applyRetention, runHistoryMaintenance } from '../../src/lib/server/history/retention.ts';
+import { MAX_POINTS_PER_SERIES } from '../../src/lib/server/history/buckets.ts';
+import { POLL_RETENTION_DAYS } from '../../src/lib/server/history/time.ts';
+import { queryHistory } from '../../src/lib/server/history/query.ts';
+import { rollupHistory } from '../../src/lib/server/history/rollup.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 
 const DAY = 86_400_000;

@@ -8,9 +8,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { listOffers } from '../../src/lib/server/offers.ts';
+import { listOffers } from '../../src/lib/server/offers/list.ts';
 import { readCurrentOffers, readCurrentSnapshots } from '../../src/lib/server/estimate-prices.ts';
-import { pollOnce } from '../../src/lib/server/poller.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
 import { getFreshness, getProviderHealth, SKYPILOT_CATALOG_NOTE } from '../../src/lib/server/providers.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import {

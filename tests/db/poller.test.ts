@@ -7,23 +7,22 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import type { NormalizedOffer, ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import type { NormalizedOffer, ProviderId } from '#adapters/types.ts';
 import { DEFAULT_TRUST } from '../../src/lib/trust.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { listOffers } from '../../src/lib/server/offers.ts';
+import { listOffers } from '../../src/lib/server/offers/list.ts';
+import { claimPollSlot, createPollerHook } from '../../src/lib/server/poll/scheduler.ts';
 import {
-	claimPollSlot,
-	createPollerHook,
 	onCycleComplete,
 	onSnapshotStored,
-	pollOnce,
 	type CycleCompleteEvent,
 	type SnapshotStoredEvent
-} from '../../src/lib/server/poller.ts';
+} from '../../src/lib/server/poll/events.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
 import { getFreshness, getProviderHealth } from '../../src/lib/server/providers.ts';
-import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
+import { storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import {
 	FAULTS,

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePartitions } from '../../src/lib/server/db/partitions.ts';
-import { PROVIDERS } from '../../adapters/types.ts';
+import { PROVIDERS } from '#adapters/types.ts';
 import { loadTrends, type Trends } from '../../src/lib/server/trends.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 

@@ -13,8 +13,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import { PROVIDERS, type NormalizedOffer, type ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import { PROVIDERS, type NormalizedOffer, type ProviderId } from '#adapters/types.ts';
 import {
 	architectureFromCatalog,
 	costLines,
@@ -22,14 +22,17 @@ import {
 	priceCard,
 	usdPerMillionTrainingTokens
 } from '../../src/lib/estimator/index.ts';
-import { hardwarePicker, MODEL_USES } from '../../src/lib/model-report.ts';
-import { createWatch, deleteWatch, evaluateAlerts } from '../../src/lib/server/alerts.ts';
+import { hardwarePicker, MODEL_USES } from '../../src/lib/estimate/model-report.ts';
+import { createWatch, deleteWatch } from '../../src/lib/server/alerts/watches.ts';
+import { evaluateAlerts } from '../../src/lib/server/alerts/evaluate.ts';
 import { readCurrentOffers, readCurrentSnapshots } from '../../src/lib/server/estimate-prices.ts';
-import { queryHistory, rollupHistory } from '../../src/lib/server/history.ts';
-import { cheapestByGpu, compareByGpu, listOffers } from '../../src/lib/server/offers.ts';
+import { queryHistory } from '../../src/lib/server/history/query.ts';
+import { rollupHistory } from '../../src/lib/server/history/rollup.ts';
+import { cheapestByGpu, compareByGpu } from '../../src/lib/server/offers/compare.ts';
+import { listOffers } from '../../src/lib/server/offers/list.ts';
 import { getProviderHealth } from '../../src/lib/server/providers.ts';
 import { loadConfig } from '../../src/lib/server/config.ts';
-import { storeSnapshot } from '../../src/lib/server/snapshots.ts';
+import { storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
 import { loadTrends } from '../../src/lib/server/trends.ts';
 import { DEFAULT_TRUST, marketMedians } from '../../src/lib/trust.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
-import { pollOnce } from '../../src/lib/server/poller.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 

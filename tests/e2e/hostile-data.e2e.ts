@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createWatch } from '../../src/lib/server/alerts.ts';
+import { createWatch } from '../../src/lib/server/alerts/watches.ts';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { recordedPayloads, startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GPUS, gpuBySlug } from '../../adapters/catalog.ts';
-import { buildAnswer } from '../../src/lib/estimate-answer.ts';
+import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
+import { buildAnswer } from '../../src/lib/estimate/answer.ts';
 import {
 	claimedRows,
 	DEFAULTS,

@@ -1,5 +1,5 @@
 /**
- * Calibration: the engine reproduces the published measurements of estimation.md §1.9 and §3 (and the
+ * Calibration: the engine reproduces the published measurements of docs/estimation.md §1.9 and §3 (and the
  * §2.2 QLoRA slowdowns) it claims, each within its stated tolerance (memory 15 %, throughput 20 %,
  * slowdown 25 %; fit rows exactly). Rows it does not claim are listed with the reason.
  */

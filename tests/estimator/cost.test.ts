@@ -3,7 +3,7 @@
  * "USD per million QLoRA training tokens" and the papers' "reproduce it today" cards.
  */
 import { describe, expect, it } from 'vitest';
-import { GPUS, gpuBySlug } from '../../adapters/catalog.ts';
+import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
 import {
 	cheapestLine,
 	costLines,

@@ -1,10 +1,10 @@
 /**
- * The engine's building blocks against the numbers the research notes state exactly (§1.1 parameter
+ * The engine's building blocks against the numbers docs/estimation.md states exactly (§1.1 parameter
  * counts, §1.3 LoRA counts, §1.6 KV bytes, models.json weight sizes), plus the behaviours the issue
  * names: precision, eager attention, MoE, multi-GPU sharding, paged optimizers, serving.
  */
 import { describe, expect, it } from 'vitest';
-import { GPUS, gpuBySlug } from '../../adapters/catalog.ts';
+import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
 import {
 	architectureFromCatalog,
 	architectureFromConfig,

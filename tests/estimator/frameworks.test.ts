@@ -3,8 +3,8 @@
  * URL, and the request carries `framework` (API body, query string, form) with hf-peft as the default.
  */
 import { describe, expect, it } from 'vitest';
-import { gpuBySlug } from '../../adapters/catalog.ts';
-import { parseEstimateQuery, parseEstimateRequest } from '../../src/lib/estimate-input.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { parseEstimateQuery, parseEstimateRequest } from '../../src/lib/estimate/request.ts';
 import {
 	DEFAULTS,
 	estimateMemory,

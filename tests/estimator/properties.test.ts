@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GPUS } from '../../adapters/catalog.ts';
+import { GPUS } from '#catalog/gpus.ts';
 import {
 	architectureFromConfig,
 	costLines,

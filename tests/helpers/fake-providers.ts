@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { ProviderId } from '../../adapters/types.ts';
+import type { ProviderId } from '#adapters/types.ts';
 
 export const FIXTURES_DIR = resolve(import.meta.dirname, '..', 'fixtures', 'providers');
 
@@ -264,7 +264,7 @@ export async function startFakeProviders(opts: FakeProvidersOptions = {}): Promi
 				req.socket.destroy();
 				return;
 			case '429':
-				// vast.ai: plain text, no Retry-After (providers.md §1.5) unless the test asks for one.
+				// vast.ai: plain text, no Retry-After (docs/providers.md §1.5) unless the test asks for one.
 				res.writeHead(429, {
 					'content-type': 'text/plain',
 					...(b.retryAfterSeconds !== undefined ? { 'retry-after': String(b.retryAfterSeconds) } : {})

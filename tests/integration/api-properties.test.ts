@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GPU_SLUGS } from '../../adapters/catalog.ts';
+import { GPU_SLUGS } from '#catalog/gpus.ts';
 import {
 	LORA_TARGETS,
 	METHODS,
@@ -21,11 +21,11 @@ import {
 	PRECISIONS,
 	SHARDINGS
 } from '../../src/lib/estimator/index.ts';
-import { REQUEST_FIELDS } from '../../src/lib/estimate-input.ts';
+import { REQUEST_FIELDS } from '../../src/lib/estimate/request.ts';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db/index.ts';
-import { pollOnce } from '../../src/lib/server/poller.ts';
-import { WATCH_FIELD_LABELS } from '../../src/lib/server/alert-manage.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
+import { WATCH_FIELD_LABELS } from '../../src/lib/server/alerts/manage.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';

@@ -8,7 +8,7 @@
  * older than any live poll can be).
  *
  * Making the kill land inside the write, the same way on both engines: the writer runs with the
- * test-only HOLD_SNAPSHOT_WRITE_FOR_TEST=1 (src/lib/server/snapshots.ts), so its snapshot transaction
+ * test-only HOLD_SNAPSHOT_WRITE_FOR_TEST=1 (src/lib/server/poll/snapshots.ts), so its snapshot transaction
  * stops after the snapshot row and the offers are inserted and prints a marker; the kill follows the
  * marker. On Postgres the test also sees it from outside before the kill: the writer's backend is "idle
  * in transaction" holding a transaction id (it has written). On PGlite the killed process's own data
@@ -23,8 +23,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, rows, type Database } from '../../src/lib/server/db/index.ts';
 import { LOCK_FILE } from '../../src/lib/server/db/lock.ts';
-import { INTERRUPTED_RUN_ERROR, pollOnce } from '../../src/lib/server/poller.ts';
-import { HOLD_SNAPSHOT_WRITE_ENV, SNAPSHOT_WRITE_HELD } from '../../src/lib/server/snapshots.ts';
+import { INTERRUPTED_RUN_ERROR } from '../../src/lib/server/poll/runs.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
+import { HOLD_SNAPSHOT_WRITE_ENV, SNAPSHOT_WRITE_HELD } from '../../src/lib/server/poll/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { freePort, spawnScript, startServer } from '../helpers/server.ts';

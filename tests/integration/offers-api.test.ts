@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db/index.ts';
-import { pollOnce } from '../../src/lib/server/poller.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { spawnScript, startServer, type RunningServer } from '../helpers/server.ts';
@@ -229,6 +229,43 @@ describe.each(ENGINES)('offers API, pages and poll command on %s', (engine) => {
 	it('answers 400 on the pages for a bad filter and 404 for an unknown GPU', async () => {
 		expect((await get('/?gpuCount=lots')).status).toBe(400);
 		expect((await get('/gpus/rtx-9090')).status).toBe(404);
+	});
+
+	// One rule for a repeated query parameter on every route (src/lib/input/params.ts): a 400 naming it,
+	// never the first or the last value silently.
+	it('answers 400 naming a repeated parameter on every API and page', async () => {
+		const api = [
+			['/api/offers?gpu=h100-sxm&gpu=a100-sxm4-80gb', 'gpu'],
+			['/api/offers?limit=5&provider=vastai&limit=6', 'limit'],
+			['/api/history?gpu=h100-sxm&gpu=h100-sxm', 'gpu'],
+			['/api/history?gpu=h100-sxm&bucket=1h&bucket=1d', 'bucket'],
+			['/api/estimate?gpu=h100-sxm&gpu=a100-sxm4-80gb', 'gpu'],
+			['/api/alerts?id=1&id=2', 'id'],
+			['/api/hub-config?id=a/b&id=c/d', 'id']
+		] as const;
+		for (const [path, param] of api) {
+			const r = await getJson<{ field: string; error: string }>(path);
+			expect(r.status, path).toBe(400);
+			expect(r.body.field, path).toBe(param);
+			expect(r.body.error, path).toContain(`Parameter ${param} is repeated`);
+		}
+		const pages = [
+			['/?gpu=h100-sxm&gpu=a100-sxm4-80gb', 'gpu'],
+			['/?sort=gpu&sort=vram', 'sort'],
+			['/gpus/h100-sxm?range=7d&range=30d', 'range'],
+			['/gpus/h100-sxm?provider=vastai&provider=runpod', 'provider'],
+			['/estimate?gpu=h100-sxm&gpu=a100-sxm4-80gb', 'gpu'],
+			['/alerts?deleted=1&deleted=2', 'deleted'],
+			['/models?q=llama&q=qwen', 'q']
+		] as const;
+		for (const [path, param] of pages) {
+			const r = await get(path);
+			expect(r.status, path).toBe(400);
+			expect(r.text, path).toContain(`Parameter ${param} is repeated`);
+		}
+		// The same parameter once still answers.
+		expect((await get('/api/offers?gpu=h100-sxm')).status).toBe(200);
+		expect((await get('/gpus/h100-sxm?range=7d')).status).toBe(200);
 	});
 
 	// Two `npm run poll` processes (each starts Node 24, drizzle and the database): past the 60 s default

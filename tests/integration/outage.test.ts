@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import type { App } from '../../src/lib/server/app.ts';
 import { loadConfig } from '../../src/lib/server/config.ts';
 import { openDatabase, rows, STATEMENT_TIMEOUT_MS, type Database } from '../../src/lib/server/db/index.ts';
-import { createPollerHook } from '../../src/lib/server/poller.ts';
+import { createPollerHook } from '../../src/lib/server/poll/scheduler.ts';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 import { createPgServer, findPgBin, type PgServer } from '../helpers/pg-server.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';

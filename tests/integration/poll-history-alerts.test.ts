@@ -8,14 +8,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWatch, listFirings, listWatches } from '../../src/lib/server/alerts.ts';
+import { createWatch, listFirings, listWatches } from '../../src/lib/server/alerts/watches.ts';
 import { importArchive } from '../../src/lib/server/archive.ts';
 import { TRACKER_HEADER } from '../../src/lib/server/archive-parse.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { queryHistory } from '../../src/lib/server/history.ts';
+import { queryHistory } from '../../src/lib/server/history/query.ts';
 import { runAfterEveryPoll } from '../../src/lib/server/history-jobs.ts';
-import { pollOnce } from '../../src/lib/server/poller.ts';
+import { pollOnce } from '../../src/lib/server/poll/poller.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads, startFakeProviders, type FakeProviders } from '../helpers/fake-providers.ts';
 

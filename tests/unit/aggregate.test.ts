@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { NormalizedOffer } from '../../adapters/types.ts';
-import { aggregateOffers, medianOfSorted } from '../../src/lib/server/snapshots.ts';
+import type { NormalizedOffer } from '#adapters/types.ts';
+import { aggregateOffers, medianOfSorted } from '../../src/lib/server/poll/snapshots.ts';
 
 function offer(p: Partial<NormalizedOffer>): NormalizedOffer {
 	return {

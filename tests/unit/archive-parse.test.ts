@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { slugForSkypilotVastName } from '../../adapters/catalog.ts';
+import { slugForSkypilotVastName } from '../../src/lib/server/archive-names.ts';
 import { detectFormat, parseArchive, parseCsv, TRACKER_HEADER } from '../../src/lib/server/archive-parse.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

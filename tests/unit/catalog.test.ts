@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GPUS, gpuBySlug, slugForTrackerName, trainingPeakTflops } from '../../adapters/catalog.ts';
-import { specDocument } from '../../adapters/spec-documents.ts';
+import { GPUS, gpuBySlug, trainingPeakTflops } from '#catalog/gpus.ts';
+import { slugForTrackerName } from '../../src/lib/server/archive-names.ts';
+import { specDocument } from '#catalog/spec-documents.ts';
 
 const REQUIRED = [
 	'h100-sxm',
@@ -65,7 +66,7 @@ describe('GPU catalog', () => {
 		expect(gpuBySlug('t4')).toMatchObject({ bf16: false, flashAttention: false });
 		expect(trainingPeakTflops(gpuBySlug('t4')!)).toBe(65);
 		expect(trainingPeakTflops(gpuBySlug('v100-32gb')!)).toBe(125);
-		// estimation.md §2.4: GeForce cards at the FP32-accumulate rate, not the FP16-accumulate one.
+		// docs/estimation.md §2.4: GeForce cards at the FP32-accumulate rate, not the FP16-accumulate one.
 		expect(trainingPeakTflops(gpuBySlug('rtx-4090')!)).toBe(165.2);
 	});
 

@@ -1,10 +1,10 @@
 /**
- * The offers CSV (src/lib/server/csv.ts), expected output written out by hand: RFC 4180 quoting of
+ * The offers CSV (src/lib/server/offers/csv.ts), expected output written out by hand: RFC 4180 quoting of
  * commas, quotes and line breaks, empty cells for null, and provider text that looks like a formula
  * defused with a leading apostrophe; the trust flags in one cell, separated by ';'.
  */
 import { describe, expect, it } from 'vitest';
-import { offersToCsv } from '../../src/lib/server/csv.ts';
+import { offersToCsv } from '../../src/lib/server/offers/csv.ts';
 
 const HEADER =
 	'provider,gpu,gpuName,gpuCount,vramGb,pricing,cloud,region,pricePerHourUsd,pricePerGpuHourUsd,available,observedAt,stale,offerRef,reliability,verified,vcpus,ramGb,diskGb,inetDownMbps,inetUpMbps,trusted,flags,trustReason,source';

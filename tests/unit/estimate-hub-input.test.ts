@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildAnswer } from '../../src/lib/estimate-answer.ts';
-import { hubModelId, parseEstimateRequest } from '../../src/lib/estimate-input.ts';
+import { buildAnswer } from '../../src/lib/estimate/answer.ts';
+import { hubModelId, parseEstimateRequest } from '../../src/lib/estimate/request.ts';
 import { formFromQuery, formToQuery, HUB } from '../../src/routes/estimate/form.ts';
 
 const qwen = JSON.parse(

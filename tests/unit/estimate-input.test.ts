@@ -3,9 +3,9 @@
  * field, unknown model/GPU listing what exists, config objects, and the answer's shape.
  */
 import { describe, expect, it } from 'vitest';
-import { GPU_SLUGS } from '../../adapters/catalog.ts';
-import { buildAnswer } from '../../src/lib/estimate-answer.ts';
-import { parseEstimateQuery, parseEstimateRequest, requestToQuery } from '../../src/lib/estimate-input.ts';
+import { GPU_SLUGS } from '#catalog/gpus.ts';
+import { buildAnswer } from '../../src/lib/estimate/answer.ts';
+import { parseEstimateQuery, parseEstimateRequest, requestToQuery } from '../../src/lib/estimate/request.ts';
 import { DEFAULTS, MODEL_IDS } from '../../src/lib/estimator/index.ts';
 import { formFromQuery, formToQuery } from '../../src/routes/estimate/form.ts';
 

@@ -4,9 +4,9 @@
  * cannot run.
  */
 import { describe, expect, it } from 'vitest';
-import { parseEstimateQueryKeeping } from '../../src/lib/estimate-input.ts';
+import { parseEstimateQueryKeeping } from '../../src/lib/estimate/request.ts';
 import { estimate } from '../../src/lib/estimator/index.ts';
-import { gbText, memoryUnitsInText, vramText } from '../../src/lib/format.ts';
+import { gbText, memoryUnitsInText, vramText } from '../../src/lib/format/common.ts';
 import { alternatives } from '../../src/routes/estimate/alternatives.ts';
 import { EXAMPLE, fieldLabel, formFromQuery, formToQuery } from '../../src/routes/estimate/form.ts';
 

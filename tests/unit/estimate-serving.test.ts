@@ -4,8 +4,8 @@
  * million output tokens at the cheapest current offer.
  */
 import { describe, expect, it } from 'vitest';
-import { buildAnswer } from '../../src/lib/estimate-answer.ts';
-import { parseEstimateRequest } from '../../src/lib/estimate-input.ts';
+import { buildAnswer } from '../../src/lib/estimate/answer.ts';
+import { parseEstimateRequest } from '../../src/lib/estimate/request.ts';
 import { estimate, kvBytesPerToken, type OfferSummary } from '../../src/lib/estimator/index.ts';
 
 const base = { model: 'mistralai/Mistral-7B-v0.1', method: 'inference', gpu: 'a100-sxm-80gb' };

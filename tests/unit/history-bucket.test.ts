@@ -1,12 +1,8 @@
 /** Bucket choice: any range fits in MAX_POINTS_PER_SERIES; poll points only inside their retention window. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-	BUCKETS,
-	chooseBucket,
-	MAX_POINTS_PER_SERIES,
-	POLL_RETENTION_DAYS
-} from '../../src/lib/server/history.ts';
+import { BUCKETS, chooseBucket, MAX_POINTS_PER_SERIES } from '../../src/lib/server/history/buckets.ts';
+import { POLL_RETENTION_DAYS } from '../../src/lib/server/history/time.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-27T12:00:00Z');

@@ -4,14 +4,15 @@
  * helpers (cents from $1 up, relative ages).
  */
 import { describe, expect, it } from 'vitest';
-import { formatUsd, timeAgo } from '../../src/lib/format.ts';
+import { formatUsd } from '../../src/lib/format/money.ts';
+import { timeAgo } from '../../src/lib/format/common.ts';
 import {
 	compareQuerySchema,
 	filtersToParams,
 	offersQuerySchema,
 	parseQuery
-} from '../../src/lib/offer-filters.ts';
-import { offersToCsv } from '../../src/lib/server/csv.ts';
+} from '../../src/lib/offers/filters.ts';
+import { offersToCsv } from '../../src/lib/server/offers/csv.ts';
 
 const parse = (q: string) => parseQuery(offersQuerySchema, new URLSearchParams(q));
 

@@ -6,8 +6,8 @@
  * cheap offer that must stay trusted.
  */
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../adapters/index.ts';
-import type { NormalizedOffer, ProviderId } from '../../adapters/types.ts';
+import { ADAPTERS } from '#adapters/index.ts';
+import type { NormalizedOffer, ProviderId } from '#adapters/types.ts';
 import {
 	assessOffer,
 	DEFAULT_TRUST,

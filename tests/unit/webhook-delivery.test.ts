@@ -1,5 +1,5 @@
 /**
- * Webhook delivery rules (src/lib/server/webhook.ts deliverWebhook), each against a real receiver on
+ * Webhook delivery rules (src/lib/server/alerts/webhook.ts deliverWebhook), each against a real receiver on
  * loopback: 2xx delivered; 4xx not retried; 429 retried after its Retry-After (capped); 5xx retried up
  * to the attempts; a receiver that never answers costs the timeout per try; a redirect is not followed;
  * and the default backoff really waits 1 s then 5 s. These check behaviour (hits, attempts, timing), not
@@ -13,7 +13,7 @@ import {
 	retryAfterMs,
 	WEBHOOK_ATTEMPTS,
 	WEBHOOK_BACKOFF_MS
-} from '../../src/lib/server/webhook.ts';
+} from '../../src/lib/server/alerts/webhook.ts';
 
 interface Receiver {
 	url: string;

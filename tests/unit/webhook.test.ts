@@ -1,6 +1,10 @@
 /** Webhook URL rules: http(s) only; loopback/private/link-local refused unless allowed. */
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl, checkWebhookUrlSyntax, isPrivateAddress } from '../../src/lib/server/webhook.ts';
+import {
+	checkWebhookUrl,
+	checkWebhookUrlSyntax,
+	isPrivateAddress
+} from '../../src/lib/server/alerts/webhook.ts';
 
 describe('private addresses', () => {
 	it.each([

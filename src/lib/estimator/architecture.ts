@@ -1,6 +1,6 @@
 /**
  * A model's shapes and parameter counts, from the catalog (models.json) or from Hugging Face config.json
- * fields. Parameter counts follow estimation.md §1.1:
+ * fields. Parameter counts follow docs/estimation.md §1.1:
  *   attn  = h·(a·d_h) + 2·h·(n_kv·d_h) + (a·d_h)·h
  *   mlp   = 3·h·I (gated SwiGLU) | 2·h·I (non-gated); MoE: E·3·h·I + h·E (router) [+ shared expert]
  *   N     = L·(attn + mlp + 2h) + V·h·(1 if tied else 2) + h

@@ -1,15 +1,15 @@
 /**
- * Every constant of the estimator, each with its source. "§x.y" refers to the project's research notes
- * (estimation.md, copied from shared/research); tags as there: [src] quoted from a source, [calc] derived,
+ * Every constant of the estimator, each with its source. "§x.y" refers to a section of
+ * docs/estimation.md; tags as there: [src] quoted from a source, [calc] derived,
  * [fit] calibrated against the measurements of §1.9/§3, [mem] not re-verified.
- * Units: GB = 1e9 bytes (notes' conventions); TFLOPS = 1e12 FLOP/s.
+ * Units: GB = 1e9 bytes (docs/estimation.md conventions); TFLOPS = 1e12 FLOP/s.
  */
 
 export const BYTES_PER_GB = 1e9;
 
 /**
  * GPU memory is sold in binary units: an "80 GB" A100 reports 81,920 MiB and a "24 GB" RTX 4090
- * 24,564 MiB (providers.md: vast.ai `gpu_ram` 24564 for the 4090, 81559 for the H100 SXM). So a card of
+ * 24,564 MiB (docs/providers.md §1.3: vast.ai `gpu_ram` 24564 for the 4090, 81559 for the H100 SXM). So a card of
  * `vramGb` holds vramGb × 2^30 bytes, which we express in GB (1e9). The CUDA context is counted
  * separately (CUDA_CONTEXT_GB).
  */
@@ -108,7 +108,7 @@ export const MEMORY_BAND_HIGH = 1.1;
  * dense BF16/FP16 peak) of a tuned training stack: 0.60. [fit, §2.3] MPT-7B full training without
  * activation checkpointing reached 64.2 % on 8×A100-80GB (llm-foundry); torchtune's Llama-3.1-8B full
  * fine-tune with checkpointing 64 % HFU on a 4090; Llama-3.1-70B LoRA on 8×A100 40 % MFU = 60 % HFU.
- * Equivalently the notes' suggested defaults: full FT 45 % MFU and LoRA 40 % MFU with checkpointing.
+ * Equivalently the defaults of docs/estimation.md §2.3: full FT 45 % MFU and LoRA 40 % MFU with checkpointing.
  */
 export const HARDWARE_FLOPS_UTILISATION = 0.6;
 /**
@@ -127,7 +127,7 @@ export const QLORA_SLOWDOWN = 1.5;
  * η = 0.82 [fit: one row, vLLM 0.23 Llama-3.1-8B bf16 on an A100-40GB at concurrency 1, 1,024-token
  * prompts and 128-token outputs, 75 output tok/s (https://johnmusgrave.com/p/vllm-throughput-latency-sweep-on);
  * with the prefill of each prompt counted, η = 0.82 reproduces it]. Held out: the same sweep at concurrency 8
- * and an H100 decode at concurrency 1 (calibration.ts). Was 0.6, the low end of the notes' 0.6–0.8.
+ * and an H100 decode at concurrency 1 (calibration.ts). Was 0.6, the low end of the 0.6–0.8 of docs/estimation.md §2.5.
  */
 export const DECODE_BANDWIDTH_EFFICIENCY = 0.82;
 

@@ -1,5 +1,5 @@
 /**
- * Cost = hours × the hourly price of real current offers (estimation.md §2.1: $ = time_h × n_gpu × $/GPU-h).
+ * Cost = hours × the hourly price of real current offers (docs/estimation.md §2.1: $ = time_h × n_gpu × $/GPU-h).
  *
  * Which offers can run a job that needs n GPUs (decided here; the issue leaves it open):
  *  - an offer is a box of `gpuCount` GPUs rented whole (vast.ai and Lambda price the box; RunPod prices
@@ -10,7 +10,7 @@
  *    the job, preferring fewer boxes on a tie; total = hours × that hourly price.
  * Spot prices assume no preemption.
  */
-import { gpuBySlug, type GpuSpec } from '../../../adapters/catalog.ts';
+import { gpuBySlug, type GpuSpec } from '#catalog/gpus.ts';
 import { resolveArchitecture } from './architecture.ts';
 import { DEFAULTS, estimate } from './estimate.ts';
 import type { EstimateSettings } from './types.ts';

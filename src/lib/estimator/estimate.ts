@@ -2,7 +2,7 @@
  * The estimate: memory per GPU, whether it fits, throughput, time, and the assumptions behind them in
  * words. Pure: no I/O, runs on the server and in the browser.
  */
-import { GPUS, trainingPeakTflops, type GpuSpec } from '../../../adapters/catalog.ts';
+import { GPUS, trainingPeakTflops, type GpuSpec } from '#catalog/gpus.ts';
 import type { Architecture } from './architecture.ts';
 import {
 	ACTIVATION_K,

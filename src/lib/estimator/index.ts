@@ -1,6 +1,6 @@
 /**
  * The fine-tune and serving estimator: pure TypeScript (no server imports), used by the API, the pages
- * and the browser. Method and sources: estimation.md (see constants.ts and the README "Estimator").
+ * and the browser. Method and sources: docs/estimation.md (see constants.ts and the README "Estimator").
  */
 export * from './types.ts';
 export * from './constants.ts';

@@ -1,5 +1,5 @@
 /**
- * Memory per GPU (estimation.md §1.8):
+ * Memory per GPU (docs/estimation.md §1.8):
  *   Full FT   = W·N + G·N + Opt·N + Act + Logits + Overhead
  *   LoRA      = 2·N + (12|16)·N_lora + Act + Logits + Overhead
  *   QLoRA     = 0.5159·N_lin + 2·(N − N_lin) + (12|16)·N_lora + 1.27·Act + Logits + Overhead
@@ -7,7 +7,7 @@
  *   Multi-GPU = optimizer / gradients / weights divided by the data-parallel degree (ZeRO-1/2/3)
  *   MoE       = memory from TOTAL parameters
  */
-import type { GpuSpec } from '../../../adapters/catalog.ts';
+import type { GpuSpec } from '#catalog/gpus.ts';
 import type { Architecture } from './architecture.ts';
 import {
 	ACTIVATION_K,

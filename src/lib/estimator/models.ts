@@ -1,6 +1,6 @@
 /**
  * The models of the list. `models.json` beside this file is a verbatim copy of the research data
- * (shared/research/models.json: parameter counts computed from each config.json, license, context,
+ * (models.json beside this file: parameter counts computed from each config.json, license, context,
  * config_source). This module types it and adds the few architecture facts the estimator needs that the
  * JSON states only in prose (MLP gating, sliding window, tied embeddings), each with its source.
  */
@@ -42,7 +42,7 @@ export interface CatalogModelRecord {
 export const MODEL_RECORDS: readonly CatalogModelRecord[] = (data as { models: CatalogModelRecord[] }).models;
 
 /**
- * Architecture facts stated in models.json `notes`/`family` or estimation.md §1.1/§4, not as fields:
+ * Architecture facts stated in models.json `notes`/`family` or docs/estimation.md §1.1/§4, not as fields:
  *  - non-gated MLPs: MPT (4h GELU, §1.1 "MPT … non-gated 4h GELU MLP"), Persimmon/Fuyu (relu², §4 table);
  *  - attention-free: Mamba (§1.1 "Mamba has no attention and no KV cache");
  *  - sliding window 4096: Mistral-7B-v0.1 and openchat_3.5 (their models.json notes).

@@ -1,10 +1,10 @@
 /**
- * The fine-tuning and quantization papers of the list with their key facts for cost (estimation.md §5),
+ * The fine-tuning and quantization papers of the list with their key facts for cost (docs/estimation.md §5),
  * and "reproduce it today" cards for those that report their hardware and time: GPU-hours × the cheapest
- * current per-GPU-hour price of that GPU, with the archive median beside it. Facts the notes mark [mem]
+ * current per-GPU-hour price of that GPU, with the archive median beside it. Facts marked [mem]
  * (recalled, not re-verified) are flagged as such.
  */
-import { gpuBySlug } from '../../../adapters/catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
 import type { OfferSummary } from './cost.ts';
 
 export interface ReproduceCard {
@@ -26,10 +26,10 @@ export interface Paper {
 	id: string;
 	title: string;
 	ref: string;
-	/** omitted where the notes give no address */
+	/** omitted where no address of the source is known */
 	url?: string;
 	facts: string[];
-	/** facts the notes mark [mem] (recalled, not re-verified in a stored source) */
+	/** facts marked [mem] (recalled, not re-verified in a stored source) */
 	unverified?: string[];
 	hardware: string;
 	cards: ReproduceCard[];

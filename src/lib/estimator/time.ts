@@ -1,11 +1,11 @@
 /**
- * Time (estimation.md §2): model FLOPs per trained token are 6N (full) or 4N + 6·N_lora (LoRA: no
+ * Time (docs/estimation.md §2): model FLOPs per trained token are 6N (full) or 4N + 6·N_lora (LoRA: no
  * weight-gradient GEMMs for frozen weights), plus causal attention 6·L·s·(a·d_h), with N the ACTIVE
  * parameters for MoE. Gradient checkpointing re-runs one forward (2N + attention forward). The GPU runs
  * those hardware FLOPs at HARDWARE_FLOPS_UTILISATION of its dense BF16 peak (FP16 where it has no BF16);
  * bitsandbytes QLoRA takes QLORA_SLOWDOWN× longer. Serving decode is bound by memory bandwidth.
  */
-import { trainingPeakTflops, type GpuSpec } from '../../../adapters/catalog.ts';
+import { trainingPeakTflops, type GpuSpec } from '#catalog/gpus.ts';
 import type { Architecture } from './architecture.ts';
 import {
 	DECODE_BANDWIDTH_EFFICIENCY,

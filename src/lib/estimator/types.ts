@@ -1,4 +1,4 @@
-import type { GpuSpec } from '../../../adapters/catalog.ts';
+import type { GpuSpec } from '#catalog/gpus.ts';
 import type { Architecture } from './architecture.ts';
 import type { Framework } from './frameworks.ts';
 

@@ -5,7 +5,8 @@
  * query parameter or body field at fault (`body` for the body as a whole). A body over the size limit is
  * a 413 in the same shape, never a 400 or a 500.
  */
-import { json } from '@sveltejs/kit';
+import { error, json } from '@sveltejs/kit';
+import { repeatedMessage, repeatedParam } from '../input/params.ts';
 import type { z } from 'zod';
 
 export interface FieldIssue {
@@ -28,6 +29,18 @@ export function fieldError(
 
 export function badRequest(field: string, message: string, extra: Record<string, unknown> = {}): Response {
 	return fieldError(400, { field, message }, [], extra);
+}
+
+/** The API's 400 for a parameter of `names` given more than once (src/lib/input/params.ts), or null. */
+export function repeatedParamResponse(params: URLSearchParams, names: Iterable<string>): Response | null {
+	const name = repeatedParam(params, names);
+	return name ? badRequest(name, repeatedMessage(name)) : null;
+}
+
+/** A page's 400 for a parameter of `names` given more than once (src/lib/input/params.ts). */
+export function refuseRepeatedParams(params: URLSearchParams, names: Iterable<string>): void {
+	const name = repeatedParam(params, names);
+	if (name) error(400, repeatedMessage(name));
 }
 
 /** The issues of a zod error as fields: the dotted path (`model.hidden_size`), or `fallback` at the root. */

@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import type { StartHook } from './app.ts';
 import { LOCK_KEYS, rows, type Database, type Db } from './db/index.ts';
 import { ensurePartitions } from './db/partitions.ts';
+import { BIN_ORIGIN } from './history/time.ts';
 import { parseArchive, type ArchiveFormat, type ArchiveObservation } from './archive-parse.ts';
 
 export { ARCHIVE_FORMATS, type ArchiveFormat } from './archive-parse.ts';
@@ -28,12 +29,9 @@ export const ARCHIVE_ATTRIBUTION_URL = 'https://github.com/cherielilili/gpu-pric
  * Rows whose source is a third-party aggregator rather than the provider itself stay in
  * archive_observations (as published) but out of the price series: in the bundled file these are 22
  * rows of 2026-05-08 from getdeploying.com (region `global`), among them RunPod H200 and MI300X at
- * $0.50 — RunPod's stale community-price placeholder (providers.md §2.6), not a rentable price.
+ * $0.50 — RunPod's stale community-price placeholder (docs/providers.md §2.6), not a rentable price.
  */
 export const THIRD_PARTY_SOURCE_HOSTS = ['getdeploying.com'] as const;
-
-/** Time origin of every bucket (date_bin), so buckets never depend on the session time zone. */
-export const BIN_ORIGIN = '2000-01-01T00:00:00Z';
 
 /** Insert chunk: 5,000 rows × 15 arrays stays far below the protocol's parameter and message limits. */
 const INSERT_CHUNK_ROWS = 5000;

@@ -4,8 +4,8 @@
  * the poller and the server share it.
  */
 import { z } from 'zod';
-import { DEFAULT_CATALOG_URLS } from '../../../adapters/lambda-catalog.ts';
-import { PROVIDERS as PROVIDER_IDS, type ProviderId } from '../../../adapters/types.ts';
+import { DEFAULT_CATALOG_URLS } from '#adapters/lambda-catalog.ts';
+import { PROVIDERS as PROVIDER_IDS, type ProviderId } from '#adapters/types.ts';
 import { DEFAULT_TRUST, type TrustSettings } from '../trust.ts';
 
 export { PROVIDER_IDS, type ProviderId };

@@ -7,11 +7,11 @@
  * size we keep the cheapest box; the estimator decides which box sizes can run a job (estimator/cost.ts).
  */
 import { sql } from 'drizzle-orm';
-import { GPU_SLUGS } from '../../../adapters/catalog.ts';
+import { GPU_SLUGS } from '#catalog/gpus.ts';
 import type { ArchiveReference, OfferSummary } from '../estimator/index.ts';
-import { currentOffers, type ProviderScope } from './current-offers.ts';
+import { currentOffers, type ProviderScope } from './offers/current.ts';
 import { rows, type Db } from './db/index.ts';
-import { currentSnapshotIds } from './snapshots.ts';
+import { currentSnapshotIds } from './poll/snapshots.ts';
 
 /** Provider strings are data: capped before they reach a page (rendered escaped there). */
 const MAX_TEXT = 80;

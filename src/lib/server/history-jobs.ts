@@ -3,10 +3,10 @@
  * the poller (after each cycle).
  */
 import type { App, StartHook } from './app.ts';
-import { evaluateAlerts, type EvaluateResult } from './alerts.ts';
+import { evaluateAlerts, type EvaluateResult } from './alerts/evaluate.ts';
 import { storeTrends } from './cache/stored-trends.ts';
-import { runHistoryMaintenance } from './history.ts';
-import { onCycleComplete } from './poller.ts';
+import { runHistoryMaintenance } from './history/retention.ts';
+import { onCycleComplete } from './poll/events.ts';
 import { enabledProviders } from './providers.ts';
 
 /**

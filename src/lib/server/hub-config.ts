@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { request } from 'undici';
-import { USER_AGENT } from '../../../adapters/http.ts';
+import { USER_AGENT } from '#adapters/http.ts';
 import { architectureFromHfConfig, ConfigError } from '../estimator/index.ts';
 import type { Db } from './db/index.ts';
 import { hubConfigs } from './db/schema.ts';

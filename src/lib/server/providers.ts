@@ -3,11 +3,11 @@
  * age, whether that snapshot is stale (older than two poll intervals), the last poll and the last error.
  */
 import { sql } from 'drizzle-orm';
-import { ADAPTERS, disabledReason } from '../../../adapters/index.ts';
-import { PROVIDERS, type OfferSource, type ProviderId } from '../../../adapters/types.ts';
+import { ADAPTERS, disabledReason } from '#adapters/index.ts';
+import { PROVIDERS, type OfferSource, type ProviderId } from '#adapters/types.ts';
 import type { Config } from './config.ts';
-import { rows, type Db } from './db/index.ts';
-import { currentSnapshotIds } from './snapshots.ts';
+import { json, numOrNull, rows, type Db } from './db/index.ts';
+import { currentSnapshotIds } from './poll/snapshots.ts';
 
 /** When polling is off (POLL_INTERVAL_MINUTES=0) a snapshot still goes stale after 2 × the default 10. */
 const DEFAULT_INTERVAL_MINUTES = 10;
@@ -111,17 +111,13 @@ function isoRaw(column: string): string {
 	return `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-function json<T>(v: T | string): T {
-	return typeof v === 'string' ? (JSON.parse(v) as T) : v;
-}
-
 function toRun(r: RunRow | undefined): ProviderRun | null {
 	if (!r || !r.status) return null;
 	return {
 		status: r.status,
 		startedAt: r.started_at,
 		finishedAt: r.finished_at,
-		durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+		durationMs: numOrNull(r.duration_ms),
 		error: r.error,
 		offersSeen: Number(r.offers_seen),
 		offersStored: Number(r.offers_stored),
@@ -136,7 +132,7 @@ function toRun(r: RunRow | undefined): ProviderRun | null {
 export async function getProviderHealth(db: Db, config: Config, now = new Date()): Promise<ProviderHealth[]> {
 	const ids = sql.param([...PROVIDERS]);
 	// The current snapshot of each provider: its newest snapshot row, one index probe each (the same
-	// lookup the offers, the compare page and retention use — snapshots.ts currentSnapshotIds).
+	// lookup the offers, the compare page and retention use — src/lib/server/poll/snapshots.ts currentSnapshotIds).
 	const snaps = await rows<{
 		provider: string;
 		id: number | null;

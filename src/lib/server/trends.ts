@@ -8,8 +8,8 @@
  * never as current.
  */
 import { sql } from 'drizzle-orm';
-import { GPUS, gpuBySlug } from '../../../adapters/catalog.ts';
-import type { ProviderScope } from './current-offers.ts';
+import { GPUS, gpuBySlug } from '#catalog/gpus.ts';
+import type { ProviderScope } from './offers/current.ts';
 import { rows, type Db } from './db/index.ts';
 
 const DAY_MS = 86_400_000;
@@ -116,7 +116,7 @@ const PROVIDER_ORDER: Record<string, number> = { vastai: 0, runpod: 1, lambda: 2
 /**
  * `scope`: the enabled providers. Their live series only (a switched-off provider's old live points price
  * nothing); the archive is a record of the past and stays whole. Live points are of trusted offers only
- * (snapshots.ts), so a trend's cheapest never comes from an untrusted offer.
+ * (src/lib/server/poll/snapshots.ts), so a trend's cheapest never comes from an untrusted offer.
  */
 export async function loadTrends(db: Db, scope: ProviderScope): Promise<Trends> {
 	const data = await rows<{

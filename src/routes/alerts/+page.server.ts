@@ -1,7 +1,8 @@
 import { fail } from '@sveltejs/kit';
+import { refuseRepeatedParams } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { enabledProviders } from '$lib/server/providers';
-import { publicWatch } from '$lib/server/alert-access';
+import { publicWatch } from '$lib/server/alerts/access';
 import {
 	checkSchedule,
 	cheapestNowByWatch,
@@ -10,8 +11,8 @@ import {
 	limitMessage,
 	parseWatchForm,
 	WATCH_FORM_CHOICES
-} from '$lib/server/alert-manage';
-import { listFirings, listWatches, watchIdSchema, WatchError } from '$lib/server/alerts';
+} from '$lib/server/alerts/manage';
+import { listFirings, listWatches, watchIdSchema, WatchError } from '$lib/server/alerts/watches';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, setHeaders }) => {
@@ -24,6 +25,7 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 		checkSchedule(db, app.config.pollIntervalMinutes)
 	]);
 	setHeaders({ 'Cache-Control': 'no-store' });
+	refuseRepeatedParams(url.searchParams, ['deleted']);
 	const deleted = watchIdSchema.safeParse(url.searchParams.get('deleted'));
 	return {
 		watches: watches.map((w) => ({ ...publicWatch(w), cheapestNow: cheapest.get(w.id) ?? null })),

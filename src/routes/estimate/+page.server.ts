@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { hubModelId } from '$lib/estimate-input';
+import { refuseRepeatedParams } from '$lib/server/api';
+import { hubModelId } from '$lib/estimate/request';
 import { getApp } from '$lib/server/app';
 import { cachedPageData } from '$lib/server/cache/per-version';
 import { enabledProviders, getPageFreshness } from '$lib/server/providers';
@@ -12,10 +13,12 @@ import type { PageServerLoad } from './$types';
  * The estimate itself is computed in the page (the same code on the server and in the browser); prices
  * come from here. Without JavaScript the form submits with GET to /estimate: its raw fields (empty ones,
  * a pasted config in `customConfig`) are redirected to the canonical URL, which is also the query of
- * GET /api/estimate. (A POST form action would be refused by SvelteKit's CSRF check on a plain-http
- * deployment without ORIGIN, which adapter-node then takes to be https.)
+ * GET /api/estimate. GET rather than a form action: the answer is a pure function of the query, so the
+ * URL is the estimate, to share or bookmark (cross-site POSTs are checked in src/hooks.server.ts).
  */
 export const load: PageServerLoad = async ({ url }) => {
+	// Every field of the form is read once: a repeated one is refused, whichever it is.
+	refuseRepeatedParams(url.searchParams, new Set(url.searchParams.keys()));
 	if ([...url.searchParams.keys()].length > 0) {
 		const canonical = formToQuery(formFromQuery(url.searchParams)).toString();
 		if (canonical !== url.searchParams.toString()) redirect(303, `/estimate?${canonical}`);

@@ -1,6 +1,7 @@
-import { gpuBySlug } from '../../../adapters/catalog.ts';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { refuseRepeatedParams } from '$lib/server/api';
 import { architectureFromCatalog, MODEL_RECORDS, weightBytes } from '$lib/estimator';
-import { hardwarePicker, MODEL_USES } from '$lib/model-report';
+import { hardwarePicker, MODEL_USES } from '$lib/estimate/model-report';
 import { getApp } from '$lib/server/app';
 import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';
@@ -15,6 +16,7 @@ type Sort = (typeof SORTS)[number];
 const POPULAR_ORGS = ['meta-llama', 'mistralai', 'Qwen', 'deepseek-ai', 'HuggingFaceH4'];
 
 export const load: PageServerLoad = async ({ url }) => {
+	refuseRepeatedParams(url.searchParams, ['q', 'sort']);
 	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
 	const sortParam = url.searchParams.get('sort') ?? '';
 	const sort: Sort = (SORTS as readonly string[]).includes(sortParam) ? (sortParam as Sort) : 'popular';

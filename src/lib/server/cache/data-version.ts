@@ -9,7 +9,7 @@
  * commit the request's client has seen), it waits for the next one, which all such requests share.
  */
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/index.ts';
+import { num, rows, type Db } from '../db/index.ts';
 
 interface Reads {
 	inFlight?: Promise<number>;
@@ -24,7 +24,7 @@ async function queryVersion(db: Db): Promise<number> {
 		sql`select version from data_version where id = 1`
 	);
 	if (!r) throw new Error('[cache] the data_version row is missing (migration 0008)');
-	return Number(r.version);
+	return num(r.version);
 }
 
 export function readDataVersion(db: Db): Promise<number> {

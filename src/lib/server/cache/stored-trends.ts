@@ -5,8 +5,8 @@
  * the server runs: the import writes day points without a poll cycle).
  */
 import { sql } from 'drizzle-orm';
-import type { ProviderScope } from '../current-offers.ts';
-import { rows, type Db } from '../db/index.ts';
+import type { ProviderScope } from '../offers/current.ts';
+import { json, num, rows, type Db } from '../db/index.ts';
 import { loadTrends, type Trends } from '../trends.ts';
 
 function scopeKey(scope: ProviderScope): string {
@@ -22,7 +22,7 @@ export async function storeTrends(db: Db, scope: ProviderScope): Promise<Trends>
 	const trends = await loadTrends(db, scope);
 	await db.execute(sql`
 		insert into stored_trends (scope, trends, archive_imports, computed_at)
-		values (${scopeKey(scope)}, ${JSON.stringify(trends)}::jsonb, ${Number(imports?.n ?? 0)}, now())
+		values (${scopeKey(scope)}, ${JSON.stringify(trends)}::jsonb, ${num(imports?.n ?? 0)}, now())
 		on conflict (scope) do update
 		  set trends = excluded.trends, archive_imports = excluded.archive_imports, computed_at = now()
 		  where stored_trends.trends is distinct from excluded.trends
@@ -38,6 +38,5 @@ export async function readTrends(db: Db, scope: ProviderScope): Promise<Trends> 
 		    from stored_trends where scope = ${scopeKey(scope)}`
 	);
 	if (!row || !row.current) return storeTrends(db, scope);
-	// postgres.js hands jsonb back parsed; a driver that does not, as text
-	return typeof row.trends === 'string' ? (JSON.parse(row.trends) as Trends) : row.trends;
+	return json<Trends>(row.trends);
 }

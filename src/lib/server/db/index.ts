@@ -8,30 +8,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
 import { ensurePartitions } from './partitions.ts';
 import * as schema from './schema.ts';
+import type { Database, Db } from './types.ts';
 
 export { schema };
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Engine = 'pglite' | 'postgres';
-
-export interface Database {
-	engine: Engine;
-	db: Db;
-	/**
-	 * Runs fn while holding a session-level advisory lock; returns acquired:false at once when another
-	 * session (another app instance) holds it.
-	 */
-	tryWithLock<T>(
-		key: number,
-		fn: () => Promise<T>
-	): Promise<{ acquired: true; value: T } | { acquired: false }>;
-	close(): Promise<void>;
-}
+export type { Database, Db, Engine } from './types.ts';
+// The one reader of raw results on both engines (./read.ts); re-exported for the modules that open here.
+export { isoFromMs, json, num, numOrNull, rows, textList } from './read.ts';
 
 export interface OpenOptions {
 	/** postgres:// URL; unset → PGlite */
@@ -45,13 +31,6 @@ export interface OpenOptions {
 	poolMax?: number;
 	/** default true */
 	migrate?: boolean;
-}
-
-/** Rows of a raw query on either engine (PGlite returns {rows}, postgres.js an array). */
-export async function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
-	const result = (await db.execute(query)) as unknown;
-	if (Array.isArray(result)) return result as T[];
-	return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
 /** Finds migrations/ by walking up from this module (works from src/ and from the bundled build/). */

@@ -1,6 +1,6 @@
 /**
  * PGlite takes no lock on its data directory: two processes on one directory corrupt it silently
- * (shared/STACK.md pitfall 6). The app takes an exclusive lock file in DATA_DIR before opening it;
+ * (docs/stack.md#pglite-lock). The app takes an exclusive lock file in DATA_DIR before opening it;
  * a second process stops with a clear message. A lock left by a killed process is detected (its pid
  * is gone) and taken over.
  */

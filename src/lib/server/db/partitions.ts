@@ -2,15 +2,15 @@
  * Range partitions of the time-series tables (native declarative partitioning, same SQL on PGlite and
  * on a Postgres server). Partitions are created ahead of the writes that need them; a DEFAULT
  * partition (created by the migration) catches anything else so a write never fails for want of a
- * partition. Retention drops whole partitions (cheap, returns the space at once) — see history.ts.
+ * partition. Retention drops whole partitions (cheap, returns the space at once) — see src/lib/server/history/retention.ts.
  *
  * Granularity follows retention: price_aggregates (per-poll, full key: thousands of rows per poll, kept
  * a few days) by DAY, so expired days are dropped whole and never leave deleted rows behind;
  * price_history (series-level, hour/day points kept for good) by MONTH.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './index.ts';
-import { rows } from './index.ts';
+import { rows } from './read.ts';
+import type { Db } from './types.ts';
 
 /** The partitioned tables, their partition key and partition size. */
 export const PARTITIONED = {

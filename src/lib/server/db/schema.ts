@@ -7,9 +7,9 @@
  *  - per-poll aggregates by the full key are kept for a short detail window;
  *  - history is kept as series-level points (per GPU × provider × pricing × cloud) at poll, hour and day
  *    resolution, so any chart range reads at most a few hundred rows per series.
- * The two time-series tables (`price_aggregates`, `price_history`) are range-partitioned by month; the
- * partitioning clause is added by hand to the generated migration (drizzle-kit cannot express it) and
- * monthly partitions are created by the app (see partitions.ts).
+ * The two time-series tables are range-partitioned: `price_aggregates` by day (kept a few days, dropped
+ * whole), `price_history` by month; the partitioning clause is added by hand to the generated migration
+ * (drizzle-kit cannot express it) and the partitions are created by the app (see partitions.ts).
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -131,8 +131,8 @@ export const offers = pgTable(
 
 /**
  * Per-poll aggregates by the full key (provider, gpu, gpuCount, pricing, cloud, region), of the TRUSTED
- * offers only (snapshots.ts; so are the poll points of price_history): every "cheapest" read from them is.
- * Range-partitioned by month on observed_at; kept for the detail window only.
+ * offers only (src/lib/server/poll/snapshots.ts; so are the poll points of price_history): every "cheapest" read from them is.
+ * Range-partitioned by day on observed_at (partitions.ts); kept for the detail window only.
  */
 export const priceAggregates = pgTable(
 	'price_aggregates',

@@ -1,5 +1,5 @@
 import { getApp } from '$lib/server/app';
-import { atomFeed } from '$lib/server/alerts-feed';
+import { atomFeed } from '$lib/server/alerts/feed';
 import type { RequestHandler } from './$types';
 
 /** Atom feed of the newest alert firings. */

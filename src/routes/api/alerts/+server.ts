@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { authorizeWatch, bearerToken, fullWatch, publicWatch } from '$lib/server/alert-access';
-import { createOwnedWatch, limitMessage, updateWatch, watchPatchSchema } from '$lib/server/alert-manage';
+import { authorizeWatch, bearerToken, fullWatch, publicWatch } from '$lib/server/alerts/access';
+import { createOwnedWatch, limitMessage, updateWatch, watchPatchSchema } from '$lib/server/alerts/manage';
 import {
 	deleteWatch,
 	getWatch,
@@ -10,8 +10,8 @@ import {
 	watchIdSchema,
 	watchInputSchema,
 	WatchError
-} from '$lib/server/alerts';
-import { badRequest, fieldError, readJsonBody, zodBadRequest } from '$lib/server/api';
+} from '$lib/server/alerts/watches';
+import { badRequest, fieldError, readJsonBody, zodBadRequest, repeatedParamResponse } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
@@ -35,6 +35,8 @@ function idFrom(url: URL, body?: unknown) {
  * ADMIN_TOKEN as a Bearer credential, else the public view; a wrong credential is a 403.
  */
 export const GET: RequestHandler = async ({ url, request }) => {
+	const repeated = repeatedParamResponse(url.searchParams, ['id']);
+	if (repeated) return repeated;
 	const app = getApp();
 	const { db } = app.database;
 	if (url.searchParams.has('id')) {
@@ -100,6 +102,8 @@ const CLEARABLE = ['provider', 'region', 'webhookUrl', 'label'] as const;
  * null clears an optional one; "paused": true|false) → 200 { watch }. Needs the manage token or ADMIN_TOKEN.
  */
 export const PATCH: RequestHandler = async ({ url, request }) => {
+	const repeated = repeatedParamResponse(url.searchParams, ['id']);
+	if (repeated) return repeated;
 	const app = getApp();
 	const { db } = app.database;
 	const body = await readJsonBody(request);
@@ -138,6 +142,8 @@ export const PATCH: RequestHandler = async ({ url, request }) => {
  * (401 without a credential, 403 with a wrong one, 404 when there is no such watch).
  */
 export const DELETE: RequestHandler = async ({ url, request }) => {
+	const repeated = repeatedParamResponse(url.searchParams, ['id']);
+	if (repeated) return repeated;
 	const app = getApp();
 	const { db } = app.database;
 	let body: unknown;

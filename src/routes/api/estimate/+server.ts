@@ -5,7 +5,7 @@
  * list is looked up on the Hugging Face Hub (src/lib/server/hub-config.ts) and fails with a 400 saying why.
  */
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { buildAnswer } from '$lib/estimate-answer';
+import { buildAnswer } from '$lib/estimate/answer';
 import { MODEL_IDS } from '$lib/estimator';
 import {
 	hubModelId,
@@ -13,7 +13,7 @@ import {
 	queryToObject,
 	type HubConfigs,
 	type Parsed
-} from '$lib/estimate-input';
+} from '$lib/estimate/request';
 import { readJsonBody } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { cachedEstimate } from '$lib/server/cache/per-version';

@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { cheapestByGpu } from '$lib/server/offers';
+import { cheapestByGpu } from '$lib/server/offers/compare';
 import { enabledProviders } from '$lib/server/providers';
-import { GPUS } from '../../../../adapters/catalog.ts';
-import { specDocument } from '../../../../adapters/spec-documents.ts';
+import { GPUS } from '#catalog/gpus.ts';
+import { specDocument } from '#catalog/spec-documents.ts';
 import type { RequestHandler } from './$types';
 
 /** The catalog with each GPU's cheapest available price now (per GPU-hour, USD) and offer counts. */

@@ -1,12 +1,15 @@
 import { json } from '@sveltejs/kit';
-import { zodBadRequest } from '$lib/server/api';
+import { repeatedParamResponse, zodBadRequest } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
-import { historyQuerySchema, historyToCsv, queryHistory } from '$lib/server/history';
+import { historyQuerySchema, queryHistory } from '$lib/server/history/query';
+import { historyToCsv } from '$lib/server/history/csv';
 import type { RequestHandler } from './$types';
 
 /** GET /api/history?gpu=SLUG[&provider=&pricing=&cloud=&source=&from=&to=&bucket=&format=csv] */
 export const GET: RequestHandler = async ({ url }) => {
+	const repeated = repeatedParamResponse(url.searchParams, Object.keys(historyQuerySchema.shape));
+	if (repeated) return repeated;
 	const parsed = historyQuerySchema.safeParse(Object.fromEntries(url.searchParams));
 	if (!parsed.success) return zodBadRequest(parsed.error, 'query');
 	const result = await queryHistory(getApp().database.db, parsed.data);

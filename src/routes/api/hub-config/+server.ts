@@ -6,8 +6,11 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { resolveHubConfig } from '$lib/server/hub-config';
+import { repeatedParamResponse } from '$lib/server/api';
 
 export const GET: RequestHandler = async ({ url }) => {
+	const repeated = repeatedParamResponse(url.searchParams, ['id']);
+	if (repeated) return repeated;
 	const id = (url.searchParams.get('id') ?? '').trim();
 	const app = getApp();
 	const got = await resolveHubConfig(app.database.db, id, {

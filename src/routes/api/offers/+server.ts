@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { listOffers } from '$lib/server/offers';
+import { listOffers } from '$lib/server/offers/list';
 import { enabledProviders, getFreshness } from '$lib/server/providers';
-import { offersQuerySchema, parseQuery } from '$lib/offer-filters';
-import { offersToCsv } from '$lib/server/csv';
+import { offersQuerySchema, parseQuery } from '$lib/offers/filters';
+import { offersToCsv } from '$lib/server/offers/csv';
 import { badRequest } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 

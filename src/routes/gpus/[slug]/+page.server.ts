@@ -1,12 +1,14 @@
 import { error, redirect } from '@sveltejs/kit';
+import { refuseRepeatedParams } from '$lib/server/api';
 import { getApp } from '$lib/server/app';
 import { ARCHIVE_ATTRIBUTION, ARCHIVE_ATTRIBUTION_URL } from '$lib/server/archive';
-import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history';
-import { compareByGpu, listOffers, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers';
+import { loadGpuHistory, parseRange, RANGES } from '$lib/server/history/ranges';
+import { compareByGpu, qloraUsdPerMTokens, REFERENCE_JOB_TEXT } from '$lib/server/offers/compare';
+import { listOffers } from '$lib/server/offers/list';
 import { enabledProviders, freshnessRow, getProviderHealth } from '$lib/server/providers';
-import { gpuOffersQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offer-filters';
-import { gpuBySlug } from '../../../../adapters/catalog.ts';
-import { specDocument } from '../../../../adapters/spec-documents.ts';
+import { gpuOffersQuerySchema, parseQuery, withoutEmptyParams } from '$lib/offers/filters';
+import { gpuBySlug } from '#catalog/gpus.ts';
+import { specDocument } from '#catalog/spec-documents.ts';
 import type { PageServerLoad } from './$types';
 
 /** Offers shown on the page; the rest are a click away in the API. */
@@ -17,6 +19,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	if (!gpu) error(404, `No GPU "${params.slug.slice(0, 40)}" in the catalog`);
 	const clean = withoutEmptyParams(url.searchParams);
 	if (clean !== null) redirect(303, `${url.pathname}${clean}`);
+	refuseRepeatedParams(url.searchParams, [...Object.keys(gpuOffersQuerySchema.shape), 'range']);
 	const query = parseQuery(gpuOffersQuerySchema, url.searchParams);
 	if (!query.ok) error(400, `Invalid parameter ${query.param}: ${query.message}`);
 	const {

@@ -1,6 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { architectureFromCatalog, DEFAULTS, modelById } from '$lib/estimator';
-import { hardwarePicker, memoryTable, MODEL_USES, SERVING_REFERENCE_TOKENS } from '$lib/model-report';
+import {
+	hardwarePicker,
+	memoryTable,
+	MODEL_USES,
+	SERVING_REFERENCE_TOKENS
+} from '$lib/estimate/model-report';
 import { getApp } from '$lib/server/app';
 import { enabledProviders, getPageFreshness } from '$lib/server/providers';
 import { readCurrentOffers, readCurrentSnapshots } from '$lib/server/estimate-prices';

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { enabledProviders } from '$lib/server/providers';
-import { fullWatch, watchIdByToken } from '$lib/server/alert-access';
+import { fullWatch, watchIdByToken } from '$lib/server/alerts/access';
 import {
 	cheapestNowByWatch,
 	clearedOptionalFields,
@@ -9,8 +9,8 @@ import {
 	updateWatch,
 	parseWatchForm,
 	WATCH_FORM_CHOICES
-} from '$lib/server/alert-manage';
-import { deleteWatch, getWatch, listFirings, WatchError } from '$lib/server/alerts';
+} from '$lib/server/alerts/manage';
+import { deleteWatch, getWatch, listFirings, WatchError } from '$lib/server/alerts/watches';
 import type { Actions, PageServerLoad } from './$types';
 
 const INVALID_LINK =
