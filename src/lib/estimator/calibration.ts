@@ -36,7 +36,7 @@ export function claimedRows(): ClaimedRow[] {
  * Which rows each fitted constant (constants.ts) was fitted on; every other claimed row is held out.
  *   ACTIVATION_K: the litgpt Llama-2-7B and 13B LoRA mb1 rows; BNB_QLORA_ACTIVATION_FACTOR: the litgpt nf4 /
  *   nf4-dq rows; LOGIT_BYTES: the Unsloth HF + FA2 column; HARDWARE_FLOPS_UTILISATION: the four training
- *   throughput rows; QLORA_SLOWDOWN: the six §2.2 ratios; DECODE_BANDWIDTH_EFFICIENCY: vLLM C=1 (set inline).
+ *   throughput rows that name it (calibration-rows.ts; the other llm-foundry rows are held out); QLORA_SLOWDOWN: the six §2.2 ratios; DECODE_BANDWIDTH_EFFICIENCY: vLLM C=1 (set inline).
  */
 function markFitted(rows: ClaimedRow[]): ClaimedRow[] {
 	for (const r of rows) {
@@ -57,7 +57,6 @@ function markFitted(rows: ClaimedRow[]): ClaimedRow[] {
 			r.fittedFor = 'ACTIVATION_K';
 		else if (litgpt && r.run.includes('QLoRA')) r.fittedFor = 'BNB_QLORA_ACTIVATION_FACTOR';
 		else if (r.row === '§3 #27') r.fittedFor = 'LOGIT_BYTES';
-		else if (r.kind === 'throughput') r.fittedFor = 'HARDWARE_FLOPS_UTILISATION';
 		else if (r.kind === 'slowdown') r.fittedFor = 'QLORA_SLOWDOWN';
 	}
 	return rows;
