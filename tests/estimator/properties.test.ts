@@ -35,7 +35,9 @@ const customModel = fc
 	.map((r) => {
 		const h = r.hiddenUnits * 128;
 		const heads = h / r.headDim;
-		const kv = Math.max(1, Math.floor(heads / r.kvDivisor));
+		// grouped-query attention: the KV heads divide the query heads (a config that breaks this is refused)
+		let kv = Math.max(1, Math.floor(heads / r.kvDivisor));
+		while (heads % kv !== 0) kv--;
 		return architectureFromConfig({
 			hidden_size: h,
 			num_hidden_layers: r.layers,

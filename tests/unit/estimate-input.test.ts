@@ -2,11 +2,12 @@
  * The estimate request (API JSON and query parameters, the page form): defaults, validation naming the
  * field, unknown model/GPU listing what exists, config objects, and the answer's shape.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GPU_SLUGS } from '#catalog/gpus.ts';
 import { buildAnswer } from '../../src/lib/estimate/answer.ts';
 import { parseEstimateQuery, parseEstimateRequest, requestToQuery } from '../../src/lib/estimate/request.ts';
-import { DEFAULTS, MODEL_IDS } from '../../src/lib/estimator/index.ts';
+import { architectureFromHfConfig, DEFAULTS, MODEL_IDS } from '../../src/lib/estimator/index.ts';
 import { formFromQuery, formToQuery } from '../../src/routes/estimate/form.ts';
 
 const ok = (input: unknown) => {
@@ -61,11 +62,12 @@ describe('estimate request', () => {
 		expect(bad({ ...base, microBatch: '2' }).message).toBe(
 			'microBatch: Invalid input: expected number, received string'
 		);
+		// a config object is read by the same reader as a Hub config.json, which names the field
 		expect(bad({ model: { hidden_size: 'x' }, method: 'qlora', gpu: 'rtx-4090' }).message).toBe(
-			'model.hidden_size: Invalid input: expected number, received string'
+			'model.hidden_size: expected a whole number ≥ 1, got "x"'
 		);
 		expect(bad({ model: { hidden_size: 4096 }, method: 'qlora', gpu: 'rtx-4090' }).message).toBe(
-			'model.num_hidden_layers: is required'
+			'model.num_hidden_layers: is missing'
 		);
 	});
 
@@ -98,6 +100,48 @@ describe('estimate request', () => {
 			bad({ model: { ...config, num_key_value_heads: 5 }, method: 'qlora', gpu: 'rtx-4090' }).field
 		).toBe('model.num_key_value_heads');
 		expect(bad({ model: { hidden_size: 4096 }, method: 'qlora', gpu: 'rtx-4090' }).field).toMatch(/^model\./);
+	});
+
+	it('a pasted config is read like a Hub config.json: MLA, expert layouts and text_config are kept', () => {
+		const fixture = (name: string): Record<string, unknown> =>
+			JSON.parse(readFileSync(new URL(`../fixtures/hf-configs/${name}.json`, import.meta.url), 'utf8'));
+		// DeepSeek-V2.5: MLA attention (kv_lora_rank …), 160 routed + 2 shared experts, first layer dense;
+		// the card says 236B total, 21B active. A narrow schema dropped these fields and counted a dense model.
+		const deepseek = fixture('deepseek-v2.5');
+		const pasted = ok({ model: deepseek, method: 'inference', gpu: 'h100-sxm', gpuCount: 8 });
+		expect(pasted.settings.arch.source).toBe('config');
+		expect(pasted.settings.arch.paramsTotal / 236e9).toBeCloseTo(1, 1);
+		expect(pasted.settings.arch.paramsActive / 21e9).toBeCloseTo(1, 1);
+		expect(pasted.settings.arch.paramsTotal).toBe(architectureFromHfConfig(deepseek, 'x').paramsTotal);
+		// MLA caches the compressed latent: far less KV per token than 128 full heads would
+		expect(pasted.settings.arch.kvElementsPerTokenLayer).toBe(
+			(deepseek.kv_lora_rank as number) + (deepseek.qk_rope_head_dim as number)
+		);
+		// the same object in the URL (the /estimate page's model field)
+		const viaQuery = parseEstimateQuery(
+			new URLSearchParams({ model: JSON.stringify(deepseek), method: 'inference', gpu: 'h100-sxm' })
+		);
+		expect(viaQuery.ok && viaQuery.settings.arch.paramsTotal).toBe(pasted.settings.arch.paramsTotal);
+		// an MLA config without its latent rank names the field
+		const { kv_lora_rank: _dropped, ...noRank } = deepseek;
+		expect(bad({ model: noRank, method: 'inference', gpu: 'h100-sxm' }).message).toBe(
+			'model.kv_lora_rank: is missing'
+		);
+		// a multimodal wrapper keeps the language model in text_config
+		const inner = fixture('qwen2.5-7b');
+		const wrapped = ok({
+			model: { model_type: 'wrapper', text_config: inner },
+			method: 'qlora',
+			gpu: 'h100-sxm'
+		});
+		expect(wrapped.settings.arch.paramsTotal).toBe(architectureFromHfConfig(inner, 'q').paramsTotal);
+		expect(
+			bad({
+				model: { model_type: 'wrapper', text_config: { hidden_size: 8 } },
+				method: 'qlora',
+				gpu: 'h100-sxm'
+			}).field
+		).toBe('model.text_config.num_hidden_layers');
 	});
 
 	it('query parameters carry the same fields (numbers, booleans, a JSON config in model)', () => {

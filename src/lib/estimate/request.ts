@@ -20,61 +20,21 @@ import {
 	resolveArchitecture,
 	SHARDINGS,
 	defaultPrecision,
-	type EstimateSettings,
-	type HfConfig
+	type Architecture,
+	type EstimateSettings
 } from '../estimator/index.ts';
 
 const posInt = (max: number) =>
 	z.number().int('expected a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
-/** config.json fields (Llama/Mistral/Qwen2/Mixtral naming); other keys of a pasted config.json are ignored. */
-export const hfConfigSchema = z
-	.object({
-		hidden_size: posInt(65_536),
-		num_hidden_layers: posInt(1_000),
-		num_attention_heads: posInt(1_024),
-		num_key_value_heads: posInt(1_024).optional(),
-		head_dim: posInt(1_024).optional(),
-		intermediate_size: posInt(1_000_000),
-		vocab_size: posInt(4_194_304),
-		tie_word_embeddings: z.boolean().optional(),
-		num_local_experts: posInt(1_024).optional(),
-		num_experts: posInt(1_024).optional(),
-		num_experts_per_tok: posInt(1_024).optional(),
-		moe_intermediate_size: posInt(1_000_000).optional(),
-		shared_expert_intermediate_size: z.number().int().min(0).max(1_000_000).optional(),
-		max_position_embeddings: posInt(16_777_216).optional(),
-		sliding_window: posInt(16_777_216).nullable().optional(),
-		model_type: z.string().max(64).optional()
-	})
-	.superRefine((c, ctx) => {
-		if (c.head_dim === undefined && c.hidden_size % c.num_attention_heads !== 0) {
-			ctx.addIssue({
-				code: 'custom',
-				path: ['head_dim'],
-				message: 'hidden_size is not a multiple of num_attention_heads: give head_dim'
-			});
-		}
-		if (c.num_key_value_heads !== undefined && c.num_attention_heads % c.num_key_value_heads !== 0) {
-			ctx.addIssue({
-				code: 'custom',
-				path: ['num_key_value_heads'],
-				message: 'must divide num_attention_heads'
-			});
-		}
-		const experts = c.num_local_experts ?? c.num_experts ?? 1;
-		if (c.num_experts_per_tok !== undefined && c.num_experts_per_tok > experts) {
-			ctx.addIssue({
-				code: 'custom',
-				path: ['num_experts_per_tok'],
-				message: 'exceeds the number of experts'
-			});
-		}
-	});
-
 export const estimateRequestSchema = z
 	.object({
-		model: z.union([z.string().trim().min(1, 'is empty').max(200, 'is too long'), hfConfigSchema]),
+		// a config object is read field by field by the estimator's config reader (hf-config.ts), which
+		// names the field it cannot read; the schema only says it is an object
+		model: z.union([
+			z.string().trim().min(1, 'is empty').max(200, 'is too long'),
+			z.record(z.string(), z.unknown())
+		]),
 		method: z.enum(METHODS as [string, ...string[]]),
 		seqLen: posInt(1_048_576).default(DEFAULTS.seqLen),
 		microBatch: posInt(4_096).default(DEFAULTS.microBatch),
@@ -241,25 +201,8 @@ export type HubConfigs = Record<string, Record<string, unknown>>;
 export function parseEstimateRequest(input: unknown, hub: HubConfigs = {}): Parsed {
 	if (typeof input !== 'object' || input === null || Array.isArray(input))
 		return fail('body', 'expected a JSON object');
-	// A config object: report its own fields (a union error would only say "model").
 	const model = (input as { model?: unknown }).model;
-	if (typeof model === 'object' && model !== null) {
-		if (Array.isArray(model)) return fail('model', 'expected a model id or a config object');
-		// reportInput: zod 4 leaves an issue's input out unless asked, and "is required" below must only
-		// answer a field that is absent (a present value of the wrong type gets zod's own message).
-		const config = hfConfigSchema.safeParse(model, { reportInput: true });
-		if (!config.success) {
-			const issues = config.error.issues.map((i) => ({
-				field: ['model', ...i.path.map(String)].join('.'),
-				message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message
-			}));
-			const first = issues[0]!;
-			return {
-				ok: false,
-				error: { status: 400, field: first.field, message: `${first.field}: ${first.message}`, issues }
-			};
-		}
-	}
+	if (Array.isArray(model)) return fail('model', 'expected a model id or a config object');
 	const result = estimateRequestSchema.safeParse(input, { reportInput: true });
 	if (!result.success) {
 		const issues = result.error.issues.map((i) => {
@@ -279,7 +222,14 @@ export function parseEstimateRequest(input: unknown, hub: HubConfigs = {}): Pars
 	const r = result.data;
 	const gpu = gpuBySlug(r.gpu);
 	if (!gpu) return fail('gpu', `unknown GPU "${r.gpu.slice(0, 64)}"`, GPU_SLUGS);
-	let arch = resolveArchitecture(r.model as string | HfConfig);
+	let arch: Architecture | undefined;
+	try {
+		// a config object (pasted or in the URL) is read by the same reader as a Hub config.json
+		arch = resolveArchitecture(r.model);
+	} catch (err) {
+		if (!(err instanceof ConfigError)) throw err;
+		return fail(`model.${err.field}`, err.reason);
+	}
 	if (!arch && typeof r.model === 'string' && Object.hasOwn(hub, r.model)) {
 		try {
 			arch = architectureFromHfConfig(hub[r.model], r.model);

@@ -6,8 +6,7 @@
  *   N     = L·(attn + mlp + 2h) + V·h·(1 if tied else 2) + h
  *   N_lin = L·(attn + mlp)   (what bitsandbytes quantizes: embeddings, lm_head and norms stay 16-bit)
  */
-import { NORMS_PER_LAYER } from './constants.ts';
-import { modelById, modelFacts, type CatalogModelRecord } from './models.ts';
+import { modelFacts, type CatalogModelRecord } from './models.ts';
 
 export interface Linear {
 	name: string;
@@ -188,7 +187,10 @@ export function architectureFromCatalog(m: CatalogModelRecord): Architecture {
 	};
 }
 
-/** The Hugging Face config.json fields the estimator reads (Llama/Mistral/Qwen2/Mixtral naming). */
+/**
+ * The common Hugging Face config.json fields (Llama/Mistral/Qwen2/Mixtral naming). hf-config.ts reads these
+ * and every other field it knows (MLA, expert layouts, text_config, …) from any config object.
+ */
 export interface HfConfig {
 	hidden_size: number;
 	num_hidden_layers: number;
@@ -207,82 +209,4 @@ export interface HfConfig {
 	sliding_window?: number | null;
 	/** e.g. "mpt", "falcon", "gpt_neox", "persimmon": non-gated MLP; "qwen": v1 intermediate_size is doubled */
 	model_type?: string;
-}
-
-/**
- * model_type values whose MLP is a plain up/act/down (2·h·I), not gated SwiGLU (3·h·I): MPT, Persimmon/
- * Fuyu (§1.1, §4) and the GPT-style families (§1.1 "2*h*I for non-gated (MPT, Fuyu, GPT-style)").
- */
-const NON_GATED_MODEL_TYPES = new Set([
-	'mpt',
-	'persimmon',
-	'fuyu',
-	'falcon',
-	'gpt_neox',
-	'gpt2',
-	'gptj',
-	'gpt_bigcode',
-	'bloom',
-	'opt',
-	'phi',
-	'starcoder2'
-]);
-
-/** Shapes and parameter counts of a custom decoder from its config.json fields (§1.1). */
-export function architectureFromConfig(c: HfConfig, label = 'custom'): Architecture {
-	const h = c.hidden_size;
-	const L = c.num_hidden_layers;
-	const heads = c.num_attention_heads;
-	const kvHeads = c.num_key_value_heads ?? heads;
-	const headDim = c.head_dim ?? h / heads;
-	const modelType = (c.model_type ?? '').toLowerCase();
-	const gated = !NON_GATED_MODEL_TYPES.has(modelType);
-	const experts = c.num_local_experts ?? c.num_experts ?? 1;
-	const k = experts > 1 ? (c.num_experts_per_tok ?? 2) : 1;
-	// §1.1 gotcha: Qwen v1 (QWenLMHeadModel) intermediate_size is the sum of both SwiGLU branches.
-	let inter = experts > 1 && c.moe_intermediate_size ? c.moe_intermediate_size : c.intermediate_size;
-	if (modelType === 'qwen') inter = inter / 2;
-	const shared = c.shared_expert_intermediate_size ?? 0;
-	const linears = decoderLinears(h, heads, kvHeads, headDim, inter, gated, experts, shared);
-	const perLayerLinear = linearParamsPerLayer(linears);
-	const perExpert = (gated ? 3 : 2) * h * inter;
-	const tied = c.tie_word_embeddings ?? false;
-	const embeddings = c.vocab_size * h * (tied ? 1 : 2);
-	const norms = NORMS_PER_LAYER * h;
-	const total = L * (perLayerLinear + norms) + embeddings + h;
-	const active = total - L * (experts - k) * perExpert;
-	return {
-		id: 'custom',
-		source: 'config',
-		label,
-		kind: 'decoder',
-		hiddenSize: h,
-		layers: L,
-		heads,
-		kvHeads,
-		headDim,
-		intermediateSize: inter,
-		vocabSize: c.vocab_size,
-		gatedMlp: gated,
-		experts,
-		expertsPerToken: k,
-		sharedExpertIntermediate: shared,
-		paramsTotal: total,
-		paramsActive: active,
-		paramsLinear: L * perLayerLinear,
-		maxContext: c.max_position_embeddings ?? null,
-		slidingWindow: c.sliding_window ?? null,
-		recurrentStateBytesPerSeq: 0,
-		ssm: null,
-		linears,
-		license: null,
-		configSource: null
-	};
-}
-
-/** A catalog id or a config object → the architecture, or undefined for an unknown id. */
-export function resolveArchitecture(model: string | HfConfig): Architecture | undefined {
-	if (typeof model !== 'string') return architectureFromConfig(model);
-	const m = modelById(model);
-	return m ? architectureFromCatalog(m) : undefined;
 }

@@ -4,12 +4,8 @@
  * each kind of row is compared with.
  */
 import { gpuBySlug, type GpuSpec } from '#catalog/gpus.ts';
-import {
-	architectureFromConfig,
-	resolveArchitecture,
-	type Architecture,
-	type HfConfig
-} from './architecture.ts';
+import type { Architecture, HfConfig } from './architecture.ts';
+import { architectureFromConfig, resolveArchitecture } from './hf-config.ts';
 import { DEFAULTS, estimate } from './estimate.ts';
 import type { EstimateSettings } from './types.ts';
 

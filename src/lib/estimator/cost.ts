@@ -11,7 +11,7 @@
  * Spot prices assume no preemption.
  */
 import { gpuBySlug, type GpuSpec } from '#catalog/gpus.ts';
-import { resolveArchitecture } from './architecture.ts';
+import { resolveArchitecture } from './hf-config.ts';
 import { DEFAULTS, estimate } from './estimate.ts';
 import type { EstimateSettings } from './types.ts';
 

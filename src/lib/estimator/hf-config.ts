@@ -14,13 +14,24 @@
  * Mixed dense/MoE stacks (first_k_dense_replace, mlp_only_layers, decoder_sparse_step) carry their
  * linears with fractional per-layer counts so that counts × layers are the exact totals.
  */
-import { linearParamsPerLayer, type Architecture, type Linear } from './architecture.ts';
+import {
+	architectureFromCatalog,
+	linearParamsPerLayer,
+	type Architecture,
+	type HfConfig,
+	type Linear
+} from './architecture.ts';
+import { NORMS_PER_LAYER } from './constants.ts';
+import { modelById } from './models.ts';
 
 export class ConfigError extends Error {
 	readonly field: string;
-	constructor(field: string, message: string) {
-		super(`${field}: ${message}`);
+	/** what is wrong with the field, without its name */
+	readonly reason: string;
+	constructor(field: string, reason: string) {
+		super(`${field}: ${reason}`);
 		this.field = field;
+		this.reason = reason;
 	}
 }
 
@@ -37,6 +48,8 @@ interface TypeDefaults {
 	/** per-head q/k norms (Qwen3, Gemma 3) */
 	qkNorm?: boolean;
 	gated?: boolean;
+	/** Qwen v1 (QWenLMHeadModel): intermediate_size is the sum of both SwiGLU branches (docs/estimation.md §1.1) */
+	halvedIntermediate?: boolean;
 }
 
 /** Defaults of the Transformers config classes for the fields the estimator reads. */
@@ -54,12 +67,20 @@ const TYPE_DEFAULTS: Record<string, TypeDefaults> = {
 	phi3: { tie: false },
 	deepseek_v2: { tie: false, experts: 64, expertsPerToken: 6 },
 	deepseek_v3: { tie: false, experts: 256, expertsPerToken: 8 },
+	qwen: { tie: false, halvedIntermediate: true },
+	// plain up/act/down MLPs (2·h·I): MPT, Falcon, Persimmon/Fuyu and the GPT-style families (§1.1)
 	mpt: { tie: true, gated: false },
 	falcon: { tie: true, gated: false },
 	gpt_neox: { tie: false, gated: false },
 	persimmon: { tie: false, gated: false },
+	fuyu: { tie: false, gated: false },
 	starcoder2: { tie: true, gated: false },
-	phi: { tie: false, gated: false }
+	phi: { tie: false, gated: false },
+	gpt2: { tie: true, gated: false },
+	gptj: { tie: false, gated: false },
+	gpt_bigcode: { tie: true, gated: false },
+	bloom: { tie: true, gated: false },
+	opt: { tie: true, gated: false }
 };
 
 function reader(c: Raw, prefix: string) {
@@ -184,8 +205,12 @@ export function architectureFromHfConfig(input: unknown, label: string): Archite
 	const moe = experts > 1;
 	const k = moe ? r.int('num_experts_per_tok', d.expertsPerToken ?? 2) : 1;
 	if (k > experts) throw new ConfigError(r.field('num_experts_per_tok'), 'exceeds the number of experts');
-	const denseInter = r.int('intermediate_size', moe && isMla ? 1 : undefined);
-	const moeInter = moe ? r.int('moe_intermediate_size', modelType === 'mixtral' ? denseInter : undefined) : 0;
+	const denseInter =
+		r.int('intermediate_size', moe && isMla ? 1 : undefined) / (d.halvedIntermediate ? 2 : 1);
+	// Mixtral-style configs give the expert size as intermediate_size; the Qwen MoE and DeepSeek families
+	// give moe_intermediate_size beside a dense intermediate_size and must not fall back to it
+	const separateExpertSize = isMla || modelType.endsWith('_moe');
+	const moeInter = moe ? r.int('moe_intermediate_size', separateExpertSize ? undefined : denseInter) : 0;
 	// which layers are MoE
 	let moeLayers = 0;
 	if (moe) {
@@ -229,7 +254,7 @@ export function architectureFromHfConfig(input: unknown, label: string): Archite
 	}
 
 	const perLayerLinear = linearParamsPerLayer(linears);
-	const norms = (2 + (d.extraNorms ?? 0)) * h + attnNorms;
+	const norms = (NORMS_PER_LAYER + (d.extraNorms ?? 0)) * h + attnNorms;
 	const embeddings = V * h * (tied ? 1 : 2);
 	const total = L * (perLayerLinear + norms + attnBias) + routerExtra + embeddings + h;
 	const perExpert = (gated ? 3 : 2) * h * moeInter;
@@ -265,4 +290,24 @@ export function architectureFromHfConfig(input: unknown, label: string): Archite
 		license: null,
 		configSource: null
 	};
+}
+
+/** A config object given in a request (pasted, or in the URL): the same reader, marked as such. */
+export function architectureFromConfig(
+	c: HfConfig | Record<string, unknown>,
+	label = 'custom'
+): Architecture {
+	return { ...architectureFromHfConfig(c, label), id: 'custom', source: 'config' };
+}
+
+/**
+ * A catalog id or a config object → the architecture, or undefined for an unknown id. A config object it
+ * cannot read throws ConfigError naming the field.
+ */
+export function resolveArchitecture(
+	model: string | HfConfig | Record<string, unknown>
+): Architecture | undefined {
+	if (typeof model !== 'string') return architectureFromConfig(model);
+	const m = modelById(model);
+	return m ? architectureFromCatalog(m) : undefined;
 }
