@@ -19,12 +19,17 @@ test('a Hub model id and a framework: tight under hf-peft, fits under unsloth, e
 	await expect(page.getByLabel('Model', { exact: true })).toHaveValue('hub');
 	await expect(page.getByTestId('fits')).toHaveText('tight');
 	await expect(page.getByTestId('memory-range')).toContainText('the high end does not fit');
+	// tight is not "cannot run": the time and the cost are shown, with the caveat
+	await expect(page.getByTestId('hours')).toBeVisible();
+	await expect(page.getByTestId('tight-note')).toContainText('may run out of memory');
+	await expect(page.getByTestId('what-fits')).toHaveCount(0);
 	await expect(page).toHaveURL(/model=Qwen%2FQwen3-8B/);
 	// the fit matrix marks the same cell tight
 	await expect(page.getByTestId('fit-matrix').locator('td.current')).toHaveAttribute('data-fit', 'tight');
 
 	await page.getByLabel('Training stack').selectOption('unsloth');
 	await expect(page.getByTestId('fits')).toHaveText('fits');
+	await expect(page.getByTestId('tight-note')).toHaveCount(0);
 	await expect(page).toHaveURL(/framework=unsloth/);
 
 	// the URL alone reproduces it (the server fetches the config for the first render)

@@ -154,3 +154,38 @@ test('the papers page lists the papers with reproduce-it-today cards, priced or 
 	else await expect(card.getByTestId('card-no-offer')).toContainText('no current offer');
 	await expectPricesOrHonesty(page);
 });
+
+test('serving: concurrent sequences and tokens per request are fields of their own, and a crowd that does not fit is offered the most that does', async ({
+	page
+}) => {
+	await page.goto('/estimate?model=mistralai%2FMistral-7B-v0.1&method=inference&gpu=rtx-4090');
+	await expect(page.locator('form[data-hydrated="yes"]')).toHaveCount(1);
+	// training's micro-batch is not shown for serving; the concurrency field is
+	await expect(page.getByLabel('Micro-batch per GPU')).toHaveCount(0);
+	const concurrency = page.getByLabel('Concurrent sequences');
+	await expect(concurrency).toHaveValue('1');
+	await page.getByLabel('Prompt tokens per request').fill('1024');
+	await page.getByLabel('Output tokens per request').fill('256');
+	await concurrency.fill('8');
+	await expect(page).toHaveURL(/concurrency=8/);
+	await expect(page).not.toHaveURL(/microBatch=/);
+	await expect(page).toHaveURL(/promptTokens=1024/);
+	await expect(page.getByTestId('fits')).toHaveText('fits');
+	const serving = page.getByTestId('serving');
+	await expect(serving).toContainText(/up to \d+ concurrent sequences fit/);
+	const most = Number((await serving.textContent())!.match(/up to (\d+)/)![1]);
+	expect(most).toBeGreaterThan(8);
+	// one more than fits: no cost, and the offer is exactly the most that fits
+	await concurrency.fill(String(most + 1));
+	await expect(page.getByTestId('fits')).toHaveText('does not fit');
+	const offer = page.getByTestId('what-fits').getByRole('link', { name: `${most} concurrent sequences` });
+	await expect(offer).toBeVisible();
+	await offer.click();
+	await expect(concurrency).toHaveValue(String(most));
+	await expect(page).toHaveURL(new RegExp(`concurrency=${most}(&|$)`));
+	await expect(page.getByTestId('fits')).not.toHaveText('does not fit');
+	// an older serving link that carried the concurrency as microBatch still opens with it
+	await page.goto('/estimate?model=mistralai%2FMistral-7B-v0.1&method=inference&gpu=rtx-4090&microBatch=4');
+	await expect(page.getByLabel('Concurrent sequences')).toHaveValue('4');
+	await expect(page.getByTestId('serving')).toBeVisible();
+});

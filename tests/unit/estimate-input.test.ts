@@ -200,6 +200,28 @@ describe('estimate request', () => {
 		expect(again.ok && again.request).toEqual(p.request);
 	});
 
+	it('the serving form sends concurrency (not microBatch) and reads older links that used microBatch', () => {
+		const serve = formFromQuery(
+			new URLSearchParams('model=mistralai/Mistral-7B-v0.1&method=inference&gpu=l40s&microBatch=16')
+		);
+		expect(serve.concurrency).toBe('16');
+		const q = formToQuery({ ...serve, promptTokens: '1,024', outputTokens: '256' });
+		expect(q.get('concurrency')).toBe('16');
+		expect(q.has('microBatch')).toBe(false);
+		expect(q.get('promptTokens')).toBe('1024');
+		const parsed = parseEstimateQuery(q);
+		expect(parsed.ok && parsed.settings).toMatchObject({
+			concurrency: 16,
+			promptTokens: 1024,
+			outputTokens: 256
+		});
+		// a concurrency of 1 is the default and stays out of the URL; training never sends it
+		expect(formToQuery({ ...serve, concurrency: '1' }).has('concurrency')).toBe(false);
+		const train = formToQuery({ ...serve, method: 'qlora', concurrency: '16', microBatch: '2' });
+		expect(train.has('concurrency')).toBe(false);
+		expect(train.get('microBatch')).toBe('2');
+	});
+
 	it('the page form round-trips through the URL, including a pasted config', () => {
 		const v = formFromQuery(
 			new URLSearchParams(

@@ -114,6 +114,26 @@ describe('what would fit instead', () => {
 		}
 	});
 
+	it('serving more sequences than fit offers the most that fit: that one fits and one more does not', () => {
+		const query = 'method=inference&gpu=rtx-4090&concurrency=4000&promptTokens=1024&outputTokens=256';
+		const { result } = keep(query);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(estimate(result.settings).fit).toBe('no');
+		const crowd = alternatives(result.settings).find((a) => a.patch.concurrency);
+		expect(crowd?.text).toMatch(/^\d+ concurrent sequences$/);
+		const most = Number(crowd!.patch.concurrency);
+		expect(most).toBeGreaterThan(1);
+		const at = (c: number) => {
+			const v = { ...formFromQuery(new URLSearchParams(query)), concurrency: String(c) };
+			const again = parseEstimateQueryKeeping(formToQuery(v), EXAMPLE).result;
+			return again.ok && estimate(again.settings).fit;
+		};
+		// the point estimate fits at the offer (the band may call it tight), and not one sequence more
+		expect(at(most)).not.toBe('no');
+		expect(at(most + 1)).toBe('no');
+	});
+
 	it('a 32k-token sequence suggests a shorter one', () => {
 		const { result } = keep('method=qlora&gpu=rtx-3090&seqLen=131072');
 		expect(result.ok).toBe(true);

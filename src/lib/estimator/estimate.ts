@@ -73,23 +73,28 @@ export function estimate(s: EstimateSettings): Estimate {
 	};
 }
 
-/** The largest concurrency (≤ MAX_CONCURRENCY) whose memory fits the GPUs, by bisection: memory grows with it. */
 export const MAX_CONCURRENCY = 4096;
+/**
+ * The largest concurrency (≤ MAX_CONCURRENCY) whose memory fits the GPUs, 0 when not even one sequence
+ * does; by bisection, since memory grows with concurrency.
+ */
+export function maxFittingConcurrency(s: EstimateSettings): number {
+	const fitsAt = (c: number) => estimateMemory({ ...s, concurrency: c }).fits;
+	if (!fitsAt(1)) return 0;
+	let lo = 1;
+	let hi = MAX_CONCURRENCY;
+	if (fitsAt(hi)) return hi;
+	while (hi - lo > 1) {
+		const mid = Math.floor((lo + hi) / 2);
+		if (fitsAt(mid)) lo = mid;
+		else hi = mid;
+	}
+	return lo;
+}
+
 function servingDetail(s: EstimateSettings, tokensPerSecond: number): ServingDetail {
 	const shape = servingShape(s);
-	const fitsAt = (c: number) => estimateMemory({ ...s, concurrency: c }).fits;
-	let maxConcurrency = 0;
-	if (fitsAt(1)) {
-		let lo = 1;
-		let hi = MAX_CONCURRENCY;
-		if (fitsAt(hi)) lo = hi;
-		while (hi - lo > 1) {
-			const mid = Math.floor((lo + hi) / 2);
-			if (fitsAt(mid)) lo = mid;
-			else hi = mid;
-		}
-		maxConcurrency = lo;
-	}
+	const maxConcurrency = maxFittingConcurrency(s);
 	return {
 		concurrency: shape.concurrency,
 		contextTokens: shape.context,

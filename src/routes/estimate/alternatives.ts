@@ -3,7 +3,13 @@
  * for a job that cannot run answers nothing). Each is a change of the form's answers, so the page can
  * offer it as a link that reproduces the estimate.
  */
-import { estimateMemory, minimumGpuCount, type EstimateSettings } from '$lib/estimator';
+import {
+	estimateMemory,
+	maxFittingConcurrency,
+	minimumGpuCount,
+	servingShape,
+	type EstimateSettings
+} from '$lib/estimator';
 import type { FormValues } from './form';
 
 export interface Alternative {
@@ -33,9 +39,17 @@ export function alternatives(s: EstimateSettings): Alternative[] {
 		if (estimateMemory({ ...s, gradientCheckpointing: true }).fits)
 			out.push({ text: 'gradient checkpointing on', patch: { gradientCheckpointing: 'on' } });
 	}
-	if (s.microBatch > 1 && estimateMemory({ ...s, microBatch: 1 }).fits) {
-		const label = s.method === 'inference' ? 'one sequence at a time' : 'a micro-batch of 1';
-		out.push({ text: label, patch: { microBatch: '1' } });
+	if (s.method === 'inference') {
+		// the most concurrent sequences that fit (memory grows with them)
+		const { concurrency } = servingShape(s);
+		const fitting = concurrency > 1 ? Math.min(maxFittingConcurrency(s), concurrency - 1) : 0;
+		if (fitting > 0)
+			out.push({
+				text: fitting === 1 ? 'one sequence at a time' : `${fitting} concurrent sequences`,
+				patch: { concurrency: String(fitting), microBatch: '1' }
+			});
+	} else if (s.microBatch > 1 && estimateMemory({ ...s, microBatch: 1 }).fits) {
+		out.push({ text: 'a micro-batch of 1', patch: { microBatch: '1' } });
 	}
 	const seqLen = shorterLengths(s.seqLen).find((len) => estimateMemory({ ...s, seqLen: len }).fits);
 	if (seqLen !== undefined)

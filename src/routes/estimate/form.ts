@@ -23,6 +23,8 @@ export interface FormValues {
 	epochs: string;
 	sharding: string;
 	framework: string;
+	/** serving: concurrent sequences (the API's `concurrency`; microBatch is its older name) */
+	concurrency: string;
 	/** serving: tokens per request (both or neither) */
 	promptTokens: string;
 	outputTokens: string;
@@ -46,6 +48,7 @@ export function fieldLabel(field: string, method: string): string {
 		gpuCount: 'GPUs',
 		seqLen: training ? 'Sequence length' : 'Context length',
 		microBatch: training ? 'Micro-batch per GPU' : 'Concurrent sequences',
+		concurrency: 'Concurrent sequences',
 		datasetTokens: training ? 'Dataset tokens' : 'Tokens to generate',
 		epochs: 'Epochs',
 		gradientCheckpointing: 'Gradient checkpointing',
@@ -88,6 +91,8 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 		epochs: get('epochs', DEFAULTS.epochs),
 		sharding: get('sharding', DEFAULTS.sharding),
 		framework: get('framework', DEFAULT_FRAMEWORK),
+		// older serving links carry the concurrency as microBatch
+		concurrency: get('concurrency', q.get('microBatch')?.trim() || 1),
 		promptTokens: get('promptTokens', ''),
 		outputTokens: get('outputTokens', '')
 	};
@@ -111,9 +116,11 @@ export function formToQuery(v: FormValues): URLSearchParams {
 	q.set('model', model);
 	q.set('method', v.method);
 	if (v.precision) q.set('precision', v.precision);
+	const serving = v.method === 'inference';
 	const numbers: [keyof FormValues, number][] = [
 		['seqLen', DEFAULTS.seqLen],
-		['microBatch', DEFAULTS.microBatch],
+		// one or the other: a serving estimate's concurrent sequences, a training run's micro-batch
+		serving ? ['concurrency', 1] : ['microBatch', DEFAULTS.microBatch],
 		['loraRank', DEFAULTS.loraRank],
 		['gpuCount', DEFAULTS.gpuCount],
 		['datasetTokens', DEFAULTS.datasetTokens],
@@ -130,7 +137,7 @@ export function formToQuery(v: FormValues): URLSearchParams {
 	}
 	if (v.sharding !== DEFAULTS.sharding) q.set('sharding', v.sharding);
 	if (v.framework && v.framework !== DEFAULT_FRAMEWORK) q.set('framework', v.framework);
-	if (v.method === 'inference') {
+	if (serving) {
 		for (const k of ['promptTokens', 'outputTokens'] as const) {
 			const t = v[k].replace(/[,_\s]/g, '');
 			if (t !== '') q.set(k, t);
