@@ -19,6 +19,10 @@ const PAGES: [name: string, path: string][] = [
 	['providers', '/providers'],
 	['estimate', '/estimate'],
 	['estimate-no-fit', '/estimate?method=full&gpu=rtx-3090'],
+	[
+		'estimate-serving',
+		'/estimate?method=inference&gpu=rtx-4090&concurrency=64&promptTokens=1024&outputTokens=256'
+	],
 	['trends', '/trends'],
 	['alerts', '/alerts'],
 	['models', '/models'],
