@@ -76,6 +76,12 @@ describe('fitting and validation kept apart', () => {
 		expect(fittedThroughput.map((r) => r.fittedFor)).toEqual(Array(4).fill('HARDWARE_FLOPS_UTILISATION'));
 		expect(heldOut.some((r) => r.run.startsWith('MPT-30B') && r.run.includes('H100'))).toBe(true);
 	});
+	it('every row names its source and where to read it (a URL)', () => {
+		for (const r of rows) {
+			expect(r.source.length, r.run).toBeGreaterThan(3);
+			expect(new URL(r.url).protocol, `${r.row} ${r.run}`).toBe('https:');
+		}
+	});
 	it('memory rows say which framework they were measured with', () => {
 		for (const r of rows.filter((x) => x.kind === 'memory' && !x.run.includes('inference')))
 			expect(r.framework, r.run).toBeTruthy();

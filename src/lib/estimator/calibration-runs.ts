@@ -14,6 +14,8 @@ export interface ClaimedRow {
 	row: string;
 	run: string;
 	source: string;
+	/** where the source can be read (https) */
+	url: string;
 	kind: 'memory' | 'throughput' | 'slowdown' | 'fit' | 'serving';
 	/** the constant (constants.ts) this row was used to fit; absent = held out, never used for fitting */
 	fittedFor?: string;
