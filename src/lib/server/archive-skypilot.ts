@@ -118,14 +118,23 @@ export function parseSkypilotLambda(text: string, rowsTotal: number, observedAt:
 	};
 }
 
-/** `<count>x_<SkyPilot name>_SECURE` (fetch_runpod.py: secure cloud only). */
-const SKYPILOT_RUNPOD_INSTANCE_RE = /^(\d+)x_(.+)_SECURE$/;
+/** What one catalog row says before its prices: the shape it lists, or why it is skipped. */
+type CatalogRow =
+	| Omit<CatalogPrice, 't' | 'fetchedAt' | 'pricing' | 'usd'>
+	| { skip: 'invalid' | 'unmapped'; reason: string };
 
-export function parseSkypilotRunpod(
+/**
+ * The row loop both SkyPilot CSV formats share: progress, the field count, each row's on-demand and
+ * spot prices per instance-hour → per GPU-hour, and the aggregation into observations. `readRow` says what
+ * a row lists (or why it is skipped); the counts of skipped rows are returned by reason.
+ */
+function parseCatalogRows(
+	format: ParsedArchive['format'],
 	header: string[],
 	body: string[][],
 	observedAt: Date,
-	opts: ParseOptions
+	opts: ParseOptions,
+	readRow: (row: string[], col: ReturnType<typeof columnIndex>) => CatalogRow
 ): ParsedArchive {
 	const col = columnIndex(header);
 	const unmapped: Record<string, number> = {};
@@ -135,50 +144,65 @@ export function parseSkypilotRunpod(
 	body.forEach((row, i) => {
 		if (opts.onProgress && i % PROGRESS_EVERY === 0) opts.onProgress(i, body.length);
 		if (row.length !== header.length) return bump(invalid, 'number of fields');
-		const name = col(row, 'AcceleratorName')?.trim() ?? '';
-		if (!name) return bump(invalid, 'CPU-only instance type');
-		const m = SKYPILOT_RUNPOD_INSTANCE_RE.exec(col(row, 'InstanceType')?.trim() ?? '');
-		if (!m) return bump(invalid, 'InstanceType (not <n>x_<name>_SECURE)');
-		const gpuCount = Number(col(row, 'AcceleratorCount'));
-		if (!validGpuCount(gpuCount)) return bump(invalid, 'AcceleratorCount');
-		const slug = Object.hasOwn(SKYPILOT_RUNPOD_NAMES, name) ? SKYPILOT_RUNPOD_NAMES[name] : undefined;
-		if (slug === undefined) return bump(unmapped, name.slice(0, 60));
-		if (slug === null) return bump(invalid, 'excluded GPU (outside the catalog)');
-		// GpuInfo's memory per GPU must fit the slug (a renamed card is not silently priced as another).
-		const memGib = gpuInfoMemoryGib(col(row, 'GpuInfo') ?? '');
-		const vram = gpuBySlug(slug)?.vramGb ?? 0;
-		if (memGib !== null && Math.abs(memGib - vram) > vram * VRAM_MATCH_TOLERANCE)
-			return bump(unmapped, `${name} (${Math.round(memGib)} GB)`.slice(0, 60));
-		const region = (col(row, 'Region')?.trim() || 'unknown').slice(0, 40);
+		const listed = readRow(row, col);
+		if ('skip' in listed) return bump(listed.skip === 'invalid' ? invalid : unmapped, listed.reason);
 		let any = false;
 		for (const [pricing, instanceUsd] of rowPrices(col, row)) {
 			if (instanceUsd === undefined) continue;
 			any = true;
-			prices.push({
-				t,
-				provider: 'runpod',
-				gpu: slug,
-				sourceGpuName: name,
-				gpuCount,
-				region,
-				pricing,
-				// fetch_runpod.py writes secure-cloud prices only.
-				cloud: 'secure',
-				sourceUrl: 'skypilot-catalog runpod/vms.csv',
-				fetchedAt: t,
-				usd: instanceUsd / gpuCount
-			});
+			// Price and SpotPrice are per instance-hour → per GPU-hour.
+			prices.push({ ...listed, t, fetchedAt: t, pricing, usd: instanceUsd / listed.gpuCount });
 		}
 		if (!any) bump(invalid, 'Price');
 	});
 	opts.onProgress?.(body.length, body.length);
 	return {
-		format: 'skypilot-runpod-vms',
+		format,
 		rowsTotal: body.length,
 		observations: aggregateCatalogPrices(prices),
 		unmapped,
 		invalid
 	};
+}
+
+const invalidRow = (reason: string): CatalogRow => ({ skip: 'invalid', reason });
+const unmappedRow = (name: string): CatalogRow => ({ skip: 'unmapped', reason: name.slice(0, 60) });
+
+/** `<count>x_<SkyPilot name>_SECURE` (fetch_runpod.py: secure cloud only). */
+const SKYPILOT_RUNPOD_INSTANCE_RE = /^(\d+)x_(.+)_SECURE$/;
+
+export function parseSkypilotRunpod(
+	header: string[],
+	body: string[][],
+	observedAt: Date,
+	opts: ParseOptions
+): ParsedArchive {
+	return parseCatalogRows('skypilot-runpod-vms', header, body, observedAt, opts, (row, col) => {
+		const name = col(row, 'AcceleratorName')?.trim() ?? '';
+		if (!name) return invalidRow('CPU-only instance type');
+		if (!SKYPILOT_RUNPOD_INSTANCE_RE.test(col(row, 'InstanceType')?.trim() ?? ''))
+			return invalidRow('InstanceType (not <n>x_<name>_SECURE)');
+		const gpuCount = Number(col(row, 'AcceleratorCount'));
+		if (!validGpuCount(gpuCount)) return invalidRow('AcceleratorCount');
+		const slug = Object.hasOwn(SKYPILOT_RUNPOD_NAMES, name) ? SKYPILOT_RUNPOD_NAMES[name] : undefined;
+		if (slug === undefined) return unmappedRow(name);
+		if (slug === null) return invalidRow('excluded GPU (outside the catalog)');
+		// GpuInfo's memory per GPU must fit the slug (a renamed card is not silently priced as another).
+		const memGib = gpuInfoMemoryGib(col(row, 'GpuInfo') ?? '');
+		const vram = gpuBySlug(slug)?.vramGb ?? 0;
+		if (memGib !== null && Math.abs(memGib - vram) > vram * VRAM_MATCH_TOLERANCE)
+			return unmappedRow(`${name} (${Math.round(memGib)} GB)`);
+		return {
+			provider: 'runpod',
+			gpu: slug,
+			sourceGpuName: name,
+			gpuCount,
+			region: (col(row, 'Region')?.trim() || 'unknown').slice(0, 40),
+			// fetch_runpod.py writes secure-cloud prices only.
+			cloud: 'secure',
+			sourceUrl: 'skypilot-catalog runpod/vms.csv'
+		};
+	});
 }
 
 /**
@@ -196,57 +220,27 @@ export function parseSkypilotVast(
 	observedAt: Date,
 	opts: ParseOptions
 ): ParsedArchive {
-	const col = columnIndex(header);
-	const unmapped: Record<string, number> = {};
-	const invalid: Record<string, number> = {};
-	const prices: CatalogPrice[] = [];
-	const t = observedAt.toISOString();
-	body.forEach((row, i) => {
-		if (opts.onProgress && i % PROGRESS_EVERY === 0) opts.onProgress(i, body.length);
-		if (row.length !== header.length) return bump(invalid, 'number of fields');
+	return parseCatalogRows('skypilot-vms', header, body, observedAt, opts, (row, col) => {
 		const m = SKYPILOT_VAST_INSTANCE_RE.exec(col(row, 'InstanceType')?.trim() ?? '');
-		if (!m) return bump(invalid, 'InstanceType (not a vast.ai shape)');
+		if (!m) return invalidRow('InstanceType (not a vast.ai shape)');
 		const gpuName = m[2]!;
 		const gpuCount = Number(col(row, 'AcceleratorCount'));
-		if (!validGpuCount(gpuCount)) return bump(invalid, 'AcceleratorCount');
+		if (!validGpuCount(gpuCount)) return invalidRow('AcceleratorCount');
 		const totalMib = Number(TOTAL_MIB_RE.exec(col(row, 'GpuInfo') ?? '')?.[1]);
 		const vramGb = totalMib > 0 ? totalMib / gpuCount / MIB_PER_GB : undefined;
 		const gpu = slugForSkypilotVastName(gpuName, vramGb);
-		if (!gpu) {
-			const label = vramGb ? `${gpuName} (${Math.round(vramGb)} GB)` : gpuName;
-			return bump(unmapped, label.slice(0, 60));
-		}
+		if (!gpu) return unmappedRow(vramGb ? `${gpuName} (${Math.round(vramGb)} GB)` : gpuName);
 		// Region "<State/Country>, <CC>, <continent>" (state may be empty): the country code is kept.
 		const parts = (col(row, 'Region') ?? '').split(',').map((s) => s.trim());
 		const country = parts.length >= 2 ? parts[parts.length - 2]! : parts[0]!;
-		const region = /^[A-Z]{2}$/.test(country) ? country : (country || 'unknown').slice(0, 40);
-		let any = false;
-		for (const [pricing, instanceUsd] of rowPrices(col, row)) {
-			if (instanceUsd === undefined) continue;
-			any = true;
-			prices.push({
-				t,
-				provider: 'vastai',
-				gpu,
-				sourceGpuName: gpuName,
-				gpuCount,
-				region,
-				pricing,
-				cloud: '',
-				sourceUrl: 'skypilot-catalog catalogs/v7/vast/vms.csv',
-				fetchedAt: t,
-				// Price and SpotPrice are per instance-hour → per GPU-hour.
-				usd: instanceUsd / gpuCount
-			});
-		}
-		if (!any) bump(invalid, 'Price');
+		return {
+			provider: 'vastai',
+			gpu,
+			sourceGpuName: gpuName,
+			gpuCount,
+			region: /^[A-Z]{2}$/.test(country) ? country : (country || 'unknown').slice(0, 40),
+			cloud: '',
+			sourceUrl: 'skypilot-catalog catalogs/v7/vast/vms.csv'
+		};
 	});
-	opts.onProgress?.(body.length, body.length);
-	return {
-		format: 'skypilot-vms',
-		rowsTotal: body.length,
-		observations: aggregateCatalogPrices(prices),
-		unmapped,
-		invalid
-	};
 }
