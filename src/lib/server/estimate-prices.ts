@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { GPU_SLUGS } from '#catalog/gpus.ts';
 import type { ArchiveReference, OfferSummary } from '../estimator/index.ts';
 import { currentOffers, type ProviderScope } from './offers/current.ts';
-import { rows, type Db } from './db/index.ts';
+import { isoFromMs, num, rows, type Db } from './db/index.ts';
 import { currentSnapshotIds } from './poll/snapshots.ts';
 
 /** Provider strings are data: capped before they reach a page (rendered escaped there). */
@@ -19,8 +19,6 @@ const cap = (s: string | null): string | null => (s === null ? null : s.slice(0,
 
 /** Days of archived daily medians the reference median is taken over (the newest archived month). */
 export const ARCHIVE_WINDOW_DAYS = 30;
-
-const iso = (d: unknown): string => new Date(d as string | Date).toISOString();
 
 interface OfferRow {
 	id: number | string;
@@ -33,7 +31,7 @@ interface OfferRow {
 	region: string;
 	price_per_hour_usd: number;
 	price_per_gpu_hour_usd: number;
-	observed_at: Date | string;
+	observed_ms: number;
 	offer_ref: string | null;
 }
 
@@ -46,7 +44,8 @@ export async function readCurrentOffers(db: Db, scope: ProviderScope, gpu?: stri
 		db,
 		sql`select distinct on (o.gpu, o.provider, o.pricing, o.gpu_count)
 			o.id, o.provider, o.gpu, o.gpu_name, o.gpu_count, o.pricing, o.cloud, o.region,
-			o.price_per_hour_usd, o.price_per_gpu_hour_usd, o.observed_at, o.offer_ref
+			o.price_per_hour_usd, o.price_per_gpu_hour_usd,
+			extract(epoch from o.observed_at)::float8 * 1000 as observed_ms, o.offer_ref
 		from ${currentOffers(scope, { trusted: true })} o
 		-- unknown stock (null: a list price from SkyPilot's catalog) counts as a trusted list price
 		where o.available is not false and o.price_per_hour_usd > 0 and o.gpu_count > 0
@@ -54,17 +53,17 @@ export async function readCurrentOffers(db: Db, scope: ProviderScope, gpu?: stri
 		order by o.gpu, o.provider, o.pricing, o.gpu_count, o.price_per_hour_usd, o.id`
 	);
 	return result.map((r) => ({
-		id: Number(r.id),
+		id: num(r.id),
 		provider: r.provider,
 		gpu: r.gpu,
 		gpuName: cap(r.gpu_name) ?? '',
-		gpuCount: Number(r.gpu_count),
+		gpuCount: num(r.gpu_count),
 		pricing: r.pricing,
 		cloud: cap(r.cloud),
 		region: cap(r.region) ?? '',
-		pricePerHourUsd: Number(r.price_per_hour_usd),
-		pricePerGpuHourUsd: Number(r.price_per_gpu_hour_usd),
-		observedAt: iso(r.observed_at),
+		pricePerHourUsd: num(r.price_per_hour_usd),
+		pricePerGpuHourUsd: num(r.price_per_gpu_hour_usd),
+		observedAt: isoFromMs(r.observed_ms)!,
 		offerRef: cap(r.offer_ref)
 	}));
 }
@@ -81,18 +80,19 @@ export interface ProviderSnapshot {
 export async function readCurrentSnapshots(db: Db, scope: ProviderScope): Promise<ProviderSnapshot[]> {
 	const result = await rows<{
 		provider: string;
-		observed_at: Date | string;
+		observed_ms: number;
 		available_count: number;
 		source: string;
 	}>(
 		db,
-		sql`select provider, observed_at, available_count, source from snapshots
+		sql`select provider, extract(epoch from observed_at)::float8 * 1000 as observed_ms, available_count, source
+		    from snapshots
 		    where id in (${currentSnapshotIds(scope)}) order by provider`
 	);
 	return result.map((r) => ({
 		provider: r.provider,
-		observedAt: iso(r.observed_at),
-		availableCount: Number(r.available_count),
+		observedAt: isoFromMs(r.observed_ms)!,
+		availableCount: num(r.available_count),
 		source: r.source
 	}));
 }
@@ -107,12 +107,13 @@ export async function readArchiveReferences(db: Db, gpus: string[] = GPU_SLUGS):
 	const result = await rows<{
 		gpu: string;
 		median: number;
-		t_from: Date | string;
-		t_to: Date | string;
+		from_ms: number;
+		to_ms: number;
 		days: number;
 	}>(
 		db,
-		sql`select g.gpu, s.median, s.t_from, s.t_to, s.days
+		sql`select g.gpu, s.median, extract(epoch from s.t_from)::float8 * 1000 as from_ms,
+			extract(epoch from s.t_to)::float8 * 1000 as to_ms, s.days
 		from unnest(${sql.param(gpus)}::text[]) as g(gpu)
 		cross join lateral (
 			select max(t) as t_max from price_history
@@ -129,9 +130,9 @@ export async function readArchiveReferences(db: Db, gpus: string[] = GPU_SLUGS):
 	);
 	return result.map((r) => ({
 		gpu: r.gpu,
-		medianPerGpuHourUsd: Number(r.median),
-		from: iso(r.t_from).slice(0, 10),
-		to: iso(r.t_to).slice(0, 10),
-		days: Number(r.days)
+		medianPerGpuHourUsd: num(r.median),
+		from: isoFromMs(r.from_ms)!.slice(0, 10),
+		to: isoFromMs(r.to_ms)!.slice(0, 10),
+		days: num(r.days)
 	}));
 }
