@@ -170,6 +170,8 @@ test('serving: concurrent sequences and tokens per request are fields of their o
 	await expect(page).toHaveURL(/concurrency=8/);
 	await expect(page).not.toHaveURL(/microBatch=/);
 	await expect(page).toHaveURL(/promptTokens=1024/);
+	// the context of each sequence is now prompt + output, and the context field says it is not used
+	await expect(page.getByText('Context length (not used: prompt + output = 1,280)')).toBeVisible();
 	await expect(page.getByTestId('fits')).toHaveText('fits');
 	const serving = page.getByTestId('serving');
 	await expect(serving).toContainText(/up to \d+ concurrent sequences fit/);
