@@ -127,6 +127,11 @@ describe('estimate request', () => {
 		expect(bad({ model: noRank, method: 'inference', gpu: 'h100-sxm' }).message).toBe(
 			'model.kv_lora_rank: is missing'
 		);
+		// a hostile size is refused by name before anything loops over it
+		expect(
+			bad({ model: { ...deepseek, num_hidden_layers: 10_000_000 }, method: 'inference', gpu: 'h100-sxm' })
+				.message
+		).toBe('model.num_hidden_layers: must be at most 1,000');
 		// a multimodal wrapper keeps the language model in text_config
 		const inner = fixture('qwen2.5-7b');
 		const wrapped = ok({

@@ -83,6 +83,28 @@ const TYPE_DEFAULTS: Record<string, TypeDefaults> = {
 	opt: { tie: true, gated: false }
 };
 
+/**
+ * Upper bounds of the shape fields: well above any published model (Llama 3.1 405B: hidden 16,384,
+ * 126 layers; Gemma 3: vocabulary 262,144; DeepSeek-V3: 256 experts), low enough that a hostile config
+ * cannot make the reader or the estimate loop for long (the layer loop below runs once per layer).
+ */
+const FIELD_MAX: Record<string, number> = {
+	hidden_size: 65_536,
+	num_hidden_layers: 1_000,
+	num_attention_heads: 1_024,
+	num_key_value_heads: 1_024,
+	head_dim: 1_024,
+	intermediate_size: 1_000_000,
+	moe_intermediate_size: 1_000_000,
+	vocab_size: 4_194_304,
+	n_routed_experts: 1_024,
+	num_local_experts: 1_024,
+	num_experts: 1_024,
+	num_experts_per_tok: 1_024
+};
+/** context lengths, ranks and the rest */
+const DEFAULT_MAX = 16_777_216;
+
 function reader(c: Raw, prefix: string) {
 	const field = (k: string) => (prefix ? `${prefix}.${k}` : k);
 	const int = (k: string, dflt?: number, min = 1): number => {
@@ -91,11 +113,13 @@ function reader(c: Raw, prefix: string) {
 			if (dflt !== undefined) return dflt;
 			throw new ConfigError(field(k), 'is missing');
 		}
-		if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 16_777_216)
+		if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
 			throw new ConfigError(
 				field(k),
 				`expected a whole number ≥ ${min}, got ${JSON.stringify(v).slice(0, 40)}`
 			);
+		const max = FIELD_MAX[k] ?? DEFAULT_MAX;
+		if (v > max) throw new ConfigError(field(k), `must be at most ${max.toLocaleString('en-US')}`);
 		return v;
 	};
 	const optInt = (k: string, min = 1): number | null =>
