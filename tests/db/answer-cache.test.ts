@@ -138,6 +138,46 @@ describe.each(ENGINES)('answers kept per data version on %s', (engine) => {
 		expect(await readDataVersion(database.db)).toBe(v0 + 2);
 	});
 
+	it('does not move the data version for a rolled-back transaction', async () => {
+		const v0 = await readDataVersion(database.db);
+		await expect(
+			database.db.transaction(async (tx) => {
+				await tx.execute(sql`insert into hub_configs (model_id, config) values ('t/rolled-back', '{}')`);
+				throw new Error('roll back');
+			})
+		).rejects.toThrow('roll back');
+		expect(await readDataVersion(database.db)).toBe(v0);
+	});
+
+	if (engine === 'pglite') {
+		it('knows the version without a read: never the uncommitted one, the committed one at once', async () => {
+			// PGlite has one connection: a read of the version would wait behind this open transaction
+			// (and this test would hang). The version is pushed at commit instead (data-version.ts).
+			const v0 = await readDataVersion(database.db);
+			const before = await ask();
+			let release!: () => void;
+			const held = new Promise<void>((ok) => (release = ok));
+			let inserted!: () => void;
+			const didInsert = new Promise<void>((ok) => (inserted = ok));
+			const write = database.db.transaction(async (tx) => {
+				await tx.execute(sql`insert into hub_configs (model_id, config) values ('t/held', '{}')`);
+				inserted();
+				await held;
+			});
+			await didInsert;
+			expect(await readDataVersion(database.db)).toBe(v0);
+			// a kept answer is served meanwhile without touching the database (whose connection is held)
+			const kept = await ask();
+			expect(kept.headers.get('etag')).toBe(before.headers.get('etag'));
+			expect(builds).toBe(1);
+			release();
+			await write;
+			expect(await readDataVersion(database.db)).toBe(v0 + 1);
+			await database.db.execute(sql`delete from hub_configs where model_id = 't/held'`);
+			expect(await readDataVersion(database.db)).toBe(v0 + 2);
+		});
+	}
+
 	if (engine === 'postgres') {
 		describe('another instance on the same Postgres', () => {
 			let other: Database;

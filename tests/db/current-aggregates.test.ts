@@ -14,7 +14,7 @@ import { usdPerMillionTrainingTokens } from '../../src/lib/estimator/index.ts';
 import { compareByGpu, filterOptions, sortCompareRows } from '../../src/lib/server/offers/compare.ts';
 import { listOffers } from '../../src/lib/server/offers/list.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
+import { aggregateOffers, assessSnapshot, storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';
 
@@ -41,6 +41,70 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 	});
 	afterAll(async () => {
 		await database?.destroy();
+	});
+
+	it('stores each aggregate and poll point exactly as computed, nulls included', async () => {
+		// The numbers travel as typed array literals ('{1.5,NULL}'::float8[]): every float8 must come back
+		// bit for bit, and a group with nothing available must keep its null cheapest-available price.
+		const offers = offersOf('runpod', now);
+		const assessed = await assessSnapshot(database.db, 'runpod', offers, TRUST);
+		const trusted = offers.filter((_, i) => assessed[i]!.trusted);
+		const key = (a: { gpu: string; gpuCount?: number; pricing: string; cloud: string; region?: string }) =>
+			[a.gpu, a.gpuCount ?? '', a.pricing, a.cloud, a.region ?? ''].join('|');
+		const expected = aggregateOffers(
+			trusted,
+			(o) => `${o.gpu}|${o.gpuCount}|${o.pricing}|${o.cloud ?? ''}|${o.region}`
+		);
+		expect(expected.some((a) => a.minAvailableUsd === null)).toBe(true);
+		const stored = await rows<Record<string, string | number | null>>(
+			database.db,
+			sql`select gpu, gpu_count, pricing, cloud, region, min_usd, median_usd, max_usd, n, available_n,
+			           min_available_usd
+			    from price_aggregates
+			    where snapshot_id = (select max(id) from snapshots where provider = 'runpod')`
+		);
+		const byKey = new Map(
+			stored.map((r) => [
+				key({
+					gpu: String(r.gpu),
+					gpuCount: Number(r.gpu_count),
+					pricing: String(r.pricing),
+					cloud: String(r.cloud),
+					region: String(r.region)
+				}),
+				r
+			])
+		);
+		expect(byKey.size).toBe(expected.length);
+		for (const a of expected) {
+			const r = byKey.get(key(a))!;
+			expect(r, key(a)).toBeDefined();
+			expect([r.min_usd, r.median_usd, r.max_usd, r.n, r.available_n].map(Number)).toEqual([
+				a.minUsd,
+				a.medianUsd,
+				a.maxUsd,
+				a.n,
+				a.availableN
+			]);
+			expect(r.min_available_usd === null ? null : Number(r.min_available_usd)).toBe(a.minAvailableUsd);
+		}
+		const series = aggregateOffers(trusted, (o) => `${o.gpu}|${o.pricing}|${o.cloud ?? ''}`);
+		const points = await rows<Record<string, string | number>>(
+			database.db,
+			sql`select gpu, pricing, cloud, min_usd, median_usd, max_usd, n, available_n from price_history
+			    where resolution = 'poll' and provider = 'runpod' and t = ${now.toISOString()}::timestamptz`
+		);
+		expect(points).toHaveLength(series.length);
+		for (const a of series) {
+			const p = points.find((x) => x.gpu === a.gpu && x.pricing === a.pricing && x.cloud === a.cloud)!;
+			expect([p.min_usd, p.median_usd, p.max_usd, p.n, p.available_n].map(Number)).toEqual([
+				a.minUsd,
+				a.medianUsd,
+				a.maxUsd,
+				a.n,
+				a.availableN
+			]);
+		}
 	});
 
 	it('compares the same prices the offers list shows', async () => {

@@ -72,7 +72,15 @@ test('without JavaScript the GPU page still shows the history table (and no char
 });
 
 test('/trends shows the archive movers and class index, dated', async ({ page }) => {
-	await page.goto('/trends');
+	const scripts: string[] = [];
+	page.on('request', (r) => {
+		if (r.resourceType() === 'script') scripts.push(r.url());
+	});
+	const response = await page.goto('/trends');
+	// Nothing on /trends runs in the browser (csr = false): no JavaScript, and the trends are in the HTML
+	// once, not a second time as a hydration payload.
+	expect(await response!.text()).not.toContain('<script');
+	expect(scripts).toEqual([]);
 	await expect(
 		page.getByRole('heading', { name: /Archived prices, last archived day 2026-07-20/ })
 	).toBeVisible();
@@ -85,6 +93,11 @@ test('/trends shows the archive movers and class index, dated', async ({ page })
 	await expect(page.locator('svg.spark').first()).toBeVisible();
 	await page.getByRole('link', { name: 'H100 SXM 80GB' }).first().click();
 	await expect(page).toHaveURL(/\/gpus\/h100-sxm$/);
+	// and back to it from a page that does run in the browser: the main menu's link loads it whole
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Trends' }).click();
+	await expect(page).toHaveURL(/\/trends$/);
+	await expect(page.getByRole('heading', { name: 'Price trends', level: 1 })).toBeVisible();
+	await expect(page.locator('svg.spark').first()).toBeVisible();
 });
 
 test('the alerts form creates a watch, refuses a private webhook, and its manage link deletes it', async ({

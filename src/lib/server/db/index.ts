@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Sql } from 'postgres';
+import { followDataVersion } from '../cache/data-version.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
 import { ensurePartitions } from './partitions.ts';
 import * as schema from './schema.ts';
@@ -60,9 +61,17 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 export const LOCK_KEYS = { migrate: 727_001, poll: 727_002, retention: 727_003, archive: 727_004 } as const;
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-	const database = opts.url ? await openPostgres(opts.url, opts.poolMax ?? 10) : await openPglite(opts);
+	let listen: PGlite['listen'] | undefined;
+	const database = opts.url
+		? await openPostgres(opts.url, opts.poolMax ?? 10)
+		: await openPglite(opts, (client) => (listen = client.listen.bind(client)));
 	try {
-		if (opts.migrate !== false) await migrateDatabase(database);
+		if (opts.migrate !== false) {
+			await migrateDatabase(database);
+			// PGlite: the data version is known from the bump's notifications (migration 0009), not read
+			// per request (src/lib/server/cache/data-version.ts). Only once that migration is applied.
+			if (listen) await followDataVersion(database.db, listen);
+		}
 		// Partitions around now (writers also ensure their own before inserting).
 		const now = Date.now();
 		await ensurePartitions(database.db, new Date(now - 31 * DAY_MS), new Date(now + 62 * DAY_MS), [
@@ -86,7 +95,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
  */
 const PGLITE_MEMORY_SETTINGS = ['shared_buffers=32MB', 'maintenance_work_mem=16MB'];
 
-async function openPglite(opts: OpenOptions): Promise<Database> {
+async function openPglite(opts: OpenOptions, opened: (client: PGlite) => void): Promise<Database> {
 	const { PGlite } = await import('@electric-sql/pglite');
 	const { drizzle } = await import('drizzle-orm/pglite');
 	let lock: DataDirLock | undefined;
@@ -108,6 +117,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 		}
 	}
 	const db = drizzle({ client, schema }) as unknown as Db;
+	opened(client);
 	let closed = false;
 	const held = new Set<number>();
 	return {

@@ -243,6 +243,16 @@ function textArray<T>(items: T[], f: (x: T) => string | number | boolean | null 
 	);
 }
 
+/**
+ * A numeric array parameter of one field of each row, as one Postgres array literal ('{1.5,NULL,2}'),
+ * cast in SQL to its type (`::float8[]`, `::int[]`): the server reads the numbers with the array instead
+ * of casting a text[] element by element. JavaScript's number-to-string is the shortest exact form, so a
+ * float8 round-trips unchanged.
+ */
+function numArray<T>(items: T[], f: (x: T) => number | null) {
+	return sql.param(`{${items.map((x) => f(x) ?? 'NULL').join(',')}}`);
+}
+
 function insertAggregatesSql(
 	snapshotId: number,
 	provider: ProviderId,
@@ -253,15 +263,15 @@ function insertAggregatesSql(
 		insert into price_aggregates
 		  (snapshot_id, observed_at, provider, gpu, gpu_count, pricing, cloud, region,
 		   min_usd, median_usd, max_usd, n, available_n, min_available_usd)
-		select ${snapshotId}, ${at}::timestamptz, ${provider}, u.gpu, u.gpu_count::smallint, u.pricing, u.cloud,
-		       u.region, u.mn::float8, u.md::float8, u.mx::float8, u.n::int, u.av::int, u.ma::float8
+		select ${snapshotId}, ${at}::timestamptz, ${provider}, u.gpu, u.gpu_count, u.pricing, u.cloud,
+		       u.region, u.mn, u.md, u.mx, u.n, u.av, u.ma
 		from unnest(
-		  ${textArray(aggs, (a) => a.gpu)}::text[], ${textArray(aggs, (a) => a.gpuCount)}::text[],
+		  ${textArray(aggs, (a) => a.gpu)}::text[], ${numArray(aggs, (a) => a.gpuCount)}::smallint[],
 		  ${textArray(aggs, (a) => a.pricing)}::text[], ${textArray(aggs, (a) => a.cloud)}::text[],
-		  ${textArray(aggs, (a) => a.region)}::text[], ${textArray(aggs, (a) => a.minUsd)}::text[],
-		  ${textArray(aggs, (a) => a.medianUsd)}::text[], ${textArray(aggs, (a) => a.maxUsd)}::text[],
-		  ${textArray(aggs, (a) => a.n)}::text[], ${textArray(aggs, (a) => a.availableN)}::text[],
-		  ${textArray(aggs, (a) => a.minAvailableUsd)}::text[]
+		  ${textArray(aggs, (a) => a.region)}::text[], ${numArray(aggs, (a) => a.minUsd)}::float8[],
+		  ${numArray(aggs, (a) => a.medianUsd)}::float8[], ${numArray(aggs, (a) => a.maxUsd)}::float8[],
+		  ${numArray(aggs, (a) => a.n)}::int[], ${numArray(aggs, (a) => a.availableN)}::int[],
+		  ${numArray(aggs, (a) => a.minAvailableUsd)}::float8[]
 		) as u(gpu, gpu_count, pricing, cloud, region, mn, md, mx, n, av, ma)`;
 }
 
@@ -271,12 +281,12 @@ function insertPollHistorySql(provider: ProviderId, at: string, aggs: PriceAggre
 		insert into price_history
 		  (gpu, resolution, provider, pricing, cloud, source, t, min_usd, median_usd, max_usd, n, available_n)
 		select u.gpu, 'poll', ${provider}, u.pricing, u.cloud, 'live', ${at}::timestamptz,
-		       u.mn::float8, u.md::float8, u.mx::float8, u.n::int, u.av::int
+		       u.mn, u.md, u.mx, u.n, u.av
 		from unnest(
 		  ${textArray(aggs, (a) => a.gpu)}::text[], ${textArray(aggs, (a) => a.pricing)}::text[],
-		  ${textArray(aggs, (a) => a.cloud)}::text[], ${textArray(aggs, (a) => a.minUsd)}::text[],
-		  ${textArray(aggs, (a) => a.medianUsd)}::text[], ${textArray(aggs, (a) => a.maxUsd)}::text[],
-		  ${textArray(aggs, (a) => a.n)}::text[], ${textArray(aggs, (a) => a.availableN)}::text[]
+		  ${textArray(aggs, (a) => a.cloud)}::text[], ${numArray(aggs, (a) => a.minUsd)}::float8[],
+		  ${numArray(aggs, (a) => a.medianUsd)}::float8[], ${numArray(aggs, (a) => a.maxUsd)}::float8[],
+		  ${numArray(aggs, (a) => a.n)}::int[], ${numArray(aggs, (a) => a.availableN)}::int[]
 		) as u(gpu, pricing, cloud, mn, md, mx, n, av)
 		on conflict (gpu, resolution, t, provider, pricing, cloud, source) do update set
 		  min_usd = excluded.min_usd, median_usd = excluded.median_usd, max_usd = excluded.max_usd,
