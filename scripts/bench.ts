@@ -48,6 +48,7 @@ import {
 import { DEFAULT_TRUST } from '../src/lib/trust.ts';
 import { ensureBuild, ROOT } from './lib/build.ts';
 import { benchLoad, LOAD_TARGETS, loadTableLines, type LoadResult } from './lib/bench-load.ts';
+import { median, timeInFreshClient } from './lib/bench-http.ts';
 import { readArchive, vastAnswer, vastMarket } from './lib/bench-data.ts';
 
 /** Stores as the poller does with the default settings and every provider enabled (the flags included). */
@@ -58,8 +59,6 @@ const DAY_MS = 86_400_000;
 const POLL_MS = 10 * 60_000;
 const INGEST_OFFERS = 10_000;
 const INGEST_RUNS = 41;
-const HTTP_WARMUP = 15;
-const HTTP_RUNS = 100;
 const HISTORY_GPU = 'h100-sxm';
 const PAGES = {
 	'/': '/',
@@ -75,8 +74,6 @@ const PAGES = {
 const log = (line: string) => process.stderr.write(line + '\n');
 const fixture = (name: string) =>
 	JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/providers', name), 'utf8'));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
 
 // ---------------------------------------------------------------------------------------------------
 // The database under test
@@ -318,21 +315,6 @@ async function simulateYear(database: Database, shape: ReturnType<typeof marketS
 // HTTP and browser
 // ---------------------------------------------------------------------------------------------------
 
-async function timeRequests(url: string) {
-	for (let i = 0; i < HTTP_WARMUP; i++) await (await fetch(url)).arrayBuffer();
-	const times: number[] = [];
-	let bytes = 0;
-	for (let i = 0; i < HTTP_RUNS; i++) {
-		const t0 = performance.now();
-		const res = await fetch(url);
-		const body = await res.arrayBuffer();
-		times.push(performance.now() - t0);
-		if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-		bytes = body.byteLength;
-	}
-	return { p95Ms: +p95(times).toFixed(1), medianMs: +median(times).toFixed(1), bytes };
-}
-
 /** Filter combinations for first-visit timings of the compare page (each computed once). */
 const COLD_FILTERS = [
 	...[1, 2, 3, 4, 5, 6, 8, 10, 12, 16].map((n) => `gpuCount=${n}`),
@@ -342,19 +324,6 @@ const COLD_FILTERS = [
 	...['on_demand', 'spot'].map((p) => `pricing=${p}`),
 	'available=true'
 ];
-
-/** Each URL once (so each is a first visit): the spread of those times. */
-async function timeDistinct(urls: string[]) {
-	const times: number[] = [];
-	for (const url of urls) {
-		const t0 = performance.now();
-		const res = await fetch(url);
-		await res.arrayBuffer();
-		times.push(performance.now() - t0);
-		if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-	}
-	return { p95Ms: +p95(times).toFixed(1), medianMs: +median(times).toFixed(1) };
-}
 
 async function pageScripts(baseUrl: string): Promise<Record<string, number> | { skipped: string }> {
 	const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -491,12 +460,15 @@ async function main() {
 		let history, compare, pages, load: LoadResult;
 		try {
 			const from = new Date(now.getTime() - 365 * DAY_MS).toISOString();
-			const h = await timeRequests(
+			// Timed from a fresh client process (scripts/lib/bench-http.ts): this process's own garbage
+			// collections, with a simulated year in its heap, would otherwise count as server latency.
+			const h = await timeInFreshClient('repeat', [
 				`${server.url}/api/history?gpu=${HISTORY_GPU}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(now.toISOString())}`
-			);
+			]);
 			// Repeats are served from memory (kept per data version, src/lib/server/cache): ranges that start an
 			// hour apart are each a first visit, read from the database.
-			const historyCold = await timeDistinct(
+			const historyCold = await timeInFreshClient(
+				'distinct',
 				Array.from({ length: 20 }, (_, i) => {
 					const f = new Date(now.getTime() - 365 * DAY_MS + (i + 1) * 3_600_000).toISOString();
 					return `${server.url}/api/history?gpu=${HISTORY_GPU}&from=${encodeURIComponent(f)}&to=${encodeURIComponent(now.toISOString())}`;
@@ -510,10 +482,13 @@ async function main() {
 				firstVisitMedianMs: historyCold.medianMs,
 				engine: bench.engine
 			};
-			const c = await timeRequests(`${server.url}/`);
+			const c = await timeInFreshClient('repeat', [`${server.url}/`]);
 			// The compare view is kept per snapshot version (src/lib/server/offers/views.ts): the first visit after a poll computes
 			// it. Distinct filter combinations are each such a first visit.
-			const cold = await timeDistinct([...COLD_FILTERS].map((q) => `${server.url}/?${q}`));
+			const cold = await timeInFreshClient(
+				'distinct',
+				COLD_FILTERS.map((q) => `${server.url}/?${q}`)
+			);
 			compare = {
 				p95Ms: c.p95Ms,
 				medianMs: c.medianMs,
