@@ -2,6 +2,7 @@
  * Framework profiles: each difference moves exactly the memory part it names, every difference cites a
  * URL, and the request carries `framework` (API body, query string, form) with hf-peft as the default.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gpuBySlug } from '#catalog/gpus.ts';
 import { parseEstimateQuery, parseEstimateRequest } from '../../src/lib/estimate/request.ts';
@@ -17,14 +18,10 @@ import { formFromQuery, formToQuery } from '../../src/routes/estimate/form.ts';
 
 const l31: EstimateSettings = {
 	...DEFAULTS,
-	arch: resolveArchitecture({
-		hidden_size: 4096,
-		num_hidden_layers: 32,
-		num_attention_heads: 32,
-		num_key_value_heads: 8,
-		intermediate_size: 14336,
-		vocab_size: 128256
-	})!,
+	// Llama-3.1-8B's own config.json (tests/fixtures/hf-configs, with its Hub URL beside it)
+	arch: resolveArchitecture(
+		JSON.parse(readFileSync(new URL('../fixtures/hf-configs/llama-3.1-8b.json', import.meta.url), 'utf8'))
+	)!,
 	gpu: gpuBySlug('a100-sxm-80gb')!,
 	method: 'qlora',
 	seqLen: 4096

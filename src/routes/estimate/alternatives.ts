@@ -46,7 +46,7 @@ export function alternatives(s: EstimateSettings): Alternative[] {
 		if (fitting > 0)
 			out.push({
 				text: fitting === 1 ? 'one sequence at a time' : `${fitting} concurrent sequences`,
-				patch: { concurrency: String(fitting), microBatch: '1' }
+				patch: { concurrency: String(fitting) }
 			});
 	} else if (s.microBatch > 1 && estimateMemory({ ...s, microBatch: 1 }).fits) {
 		out.push({ text: 'a micro-batch of 1', patch: { microBatch: '1' } });

@@ -98,6 +98,11 @@ export function formFromQuery(q: URLSearchParams): FormValues {
 	};
 }
 
+/** A number as people type it (10,000,000 or 10_000_000), without its separators. */
+export function typedNumber(v: string): string {
+	return v.replace(/[,_\s]/g, '');
+}
+
 /**
  * The query parameters of the form: defaults left out so URLs stay short; a custom config goes in
  * `model` as compact JSON (invalid JSON is passed through so validation can name the field).
@@ -131,15 +136,14 @@ export function formToQuery(v: FormValues): URLSearchParams {
 	if (v.optimizer !== DEFAULTS.optimizer) q.set('optimizer', v.optimizer);
 	q.set('gpu', v.gpu);
 	for (const [k, d] of numbers) {
-		// people type 10,000,000 or 10_000_000
-		const s = v[k].replace(/[,_\s]/g, '');
+		const s = typedNumber(v[k]);
 		if (s !== '' && s !== String(d)) q.set(k, s);
 	}
 	if (v.sharding !== DEFAULTS.sharding) q.set('sharding', v.sharding);
 	if (v.framework && v.framework !== DEFAULT_FRAMEWORK) q.set('framework', v.framework);
 	if (serving) {
 		for (const k of ['promptTokens', 'outputTokens'] as const) {
-			const t = v[k].replace(/[,_\s]/g, '');
+			const t = typedNumber(v[k]);
 			if (t !== '') q.set(k, t);
 		}
 	}
