@@ -13,6 +13,7 @@ import { gpuBySlug } from '#catalog/gpus.ts';
 import { RUNPOD_GPU_IDS } from '#adapters/runpod-names.ts';
 import { VASTAI_GPU_NAMES } from '#adapters/vastai-names.ts';
 import { PayloadShapeError } from '#adapters/errors.ts';
+import { plainOffer, vastaiOfferSchema } from '#adapters/vastai.ts';
 import { ADAPTERS } from '#adapters/index.ts';
 import {
 	capText,
@@ -369,5 +370,59 @@ describe('capText', () => {
 		expect(capText('😀😀', 80)).toBe('😀😀');
 		expect(capText('abcdef', 4)).toBe('abc…');
 		expect(capText('', 80)).toBe('');
+	});
+});
+
+describe('vast.ai: offers read without zod (plainOffer)', () => {
+	const real = readFixture<Record<string, unknown>[]>('vast-bundles-offer-real-2024-cli-raw.json');
+	const fields = Object.keys(vastaiOfferSchema.shape);
+
+	it('lets the real recorded offers through', () => {
+		expect(real.length).toBeGreaterThan(0);
+		for (const item of real) expect(plainOffer(item)).toBe(true);
+	});
+
+	it('sends an item to zod when any field the schema reads is of another type', () => {
+		// A field added to the schema but not to plainOffer fails here: an array is no field's plain type.
+		for (const field of fields) {
+			const item = { ...real[0]!, [field]: [1] };
+			expect(plainOffer(item), field).toBe(false);
+		}
+	});
+
+	it('lets through only items zod accepts unchanged (ids aside, which zod turns into text)', () => {
+		const plainValue = fc.oneof(
+			nastyValue,
+			fc.double({ noNaN: true, noDefaultInfinity: true }),
+			fc.boolean(),
+			fc.constant(null),
+			fc.constant(undefined),
+			fc.record({ totalHour: nastyNumber, diskHour: fc.oneof(nastyNumber, nastyString) })
+		);
+		const mutation = fc.record({ field: fc.constantFrom(...fields), value: plainValue });
+		fc.assert(
+			fc.property(
+				fc.nat({ max: real.length - 1 }),
+				fc.array(mutation, { maxLength: 4 }),
+				(index, mutations) => {
+					const item: Record<string, unknown> = { ...real[index]! };
+					for (const m of mutations) item[m.field] = m.value;
+					if (!plainOffer(item)) return;
+					const parsed = vastaiOfferSchema.safeParse(item);
+					expect(parsed.success).toBe(true);
+					const data = parsed.data as Record<string, unknown>;
+					for (const field of fields) {
+						const raw = item[field];
+						if (field === 'id' || field === 'machine_id')
+							expect(data[field], field).toEqual(typeof raw === 'number' ? String(raw) : raw);
+						else if (field === 'search' && raw != null) {
+							const s = raw as Record<string, unknown>;
+							expect(data.search).toEqual({ totalHour: s.totalHour, diskHour: s.diskHour });
+						} else expect(data[field], field).toEqual(raw);
+					}
+				}
+			),
+			{ numRuns: RUNS }
+		);
 	});
 });
