@@ -68,11 +68,21 @@ type Assessable = Pick<
 	'provider' | 'gpu' | 'pricing' | 'pricePerGpuHourUsd' | 'reliability' | 'verified'
 >;
 
+/** Shared by every offer no rule on the offer alone caught (most of them): never written to. */
+const NO_FLAGS: FlagDetail[] = Object.freeze([]) as unknown as FlagDetail[];
+/** The assessment of an offer no rule caught; frozen, shared. */
+const CLEAN: TrustAssessment = Object.freeze({
+	flags: [],
+	trusted: true,
+	details: NO_FLAGS
+}) as TrustAssessment;
+
 /** The rules that look at the offer alone: its price against the floor, its host. */
 function offerFlags(o: Assessable, settings: TrustSettings): FlagDetail[] {
-	const details: FlagDetail[] = [];
+	let details: FlagDetail[] = NO_FLAGS;
 	const price = o.pricePerGpuHourUsd;
 	if (!(price >= settings.minPriceUsd)) {
+		details = [];
 		details.push({
 			rule: 'implausible-price',
 			value: price,
@@ -83,6 +93,7 @@ function offerFlags(o: Assessable, settings: TrustSettings): FlagDetail[] {
 	if (MARKETPLACES.has(o.provider)) {
 		const r = o.reliability;
 		if (r !== null && r !== undefined && r < settings.minReliability) {
+			if (details === NO_FLAGS) details = [];
 			details.push({
 				rule: 'low-reliability',
 				value: r,
@@ -91,6 +102,7 @@ function offerFlags(o: Assessable, settings: TrustSettings): FlagDetail[] {
 			});
 		}
 		if (o.verified === false) {
+			if (details === NO_FLAGS) details = [];
 			details.push({
 				rule: 'unverified',
 				value: null,
@@ -112,18 +124,39 @@ export function marketMedians(
 	offers: Iterable<Assessable>,
 	settings: TrustSettings
 ): Map<string, MarketMedian> {
-	const groups = new Map<string, number[]>();
-	for (const o of offers) {
-		if (!offerFlags(o, settings).every((d) => d.informational)) continue;
-		const k = marketKey(o.gpu, o.pricing);
-		let g = groups.get(k);
-		if (!g) groups.set(k, (g = []));
-		g.push(o.pricePerGpuHourUsd);
-	}
+	const lists: PriceLists = new Map();
+	for (const o of offers) addToMarket(lists, o, offerFlags(o, settings));
 	const out = new Map<string, MarketMedian>();
-	for (const [k, list] of groups) {
-		const sorted = Float64Array.from(list).sort();
-		out.set(k, { medianUsd: medianOfSorted(sorted), offers: sorted.length });
+	for (const [gpu, byPricing] of mediansOf(lists))
+		for (const [pricing, m] of byPricing) out.set(marketKey(gpu, pricing), m);
+	return out;
+}
+
+/**
+ * Prices by GPU, then pricing: nested maps of the offers' own strings, so no key string is built and
+ * hashed per offer (that was most of the cost of assessing a 10,000-offer snapshot).
+ */
+type PriceLists = Map<string, Map<string, number[]>>;
+
+/** Puts the offer's price in its market, unless a rule on the offer alone made it untrusted. */
+function addToMarket(lists: PriceLists, o: Assessable, own: readonly FlagDetail[]): void {
+	for (const d of own) if (!d.informational) return;
+	let byPricing = lists.get(o.gpu);
+	if (!byPricing) lists.set(o.gpu, (byPricing = new Map()));
+	const list = byPricing.get(o.pricing);
+	if (list) list.push(o.pricePerGpuHourUsd);
+	else byPricing.set(o.pricing, [o.pricePerGpuHourUsd]);
+}
+
+function mediansOf(lists: PriceLists): Map<string, Map<string, MarketMedian>> {
+	const out = new Map<string, Map<string, MarketMedian>>();
+	for (const [gpu, byPricing] of lists) {
+		const medians = new Map<string, MarketMedian>();
+		for (const [pricing, list] of byPricing) {
+			const sorted = Float64Array.from(list).sort();
+			medians.set(pricing, { medianUsd: medianOfSorted(sorted), offers: sorted.length });
+		}
+		out.set(gpu, medians);
 	}
 	return out;
 }
@@ -140,24 +173,56 @@ export function assessOffer(
 	markets: Map<string, MarketMedian>,
 	settings: TrustSettings
 ): TrustAssessment {
-	const details = offerFlags(o, settings);
+	return againstMarket(o, offerFlags(o, settings), markets.get(marketKey(o.gpu, o.pricing)), settings);
+}
+
+/**
+ * What `assessOffer` gives each of `offers` against `marketMedians([...others, ...offers])`, with each
+ * offer's own rules run once instead of twice: the poller assesses every offer of every snapshot (10,000 and
+ * more from vast.ai), on its write path (npm run bench, ingest).
+ */
+export function assessOffers(
+	offers: readonly Assessable[],
+	others: Iterable<Assessable>,
+	settings: TrustSettings
+): TrustAssessment[] {
+	const lists: PriceLists = new Map();
+	for (const o of others) addToMarket(lists, o, offerFlags(o, settings));
+	const own = offers.map((o) => offerFlags(o, settings));
+	offers.forEach((o, i) => addToMarket(lists, o, own[i]!));
+	const medians = mediansOf(lists);
+	return offers.map((o, i) => againstMarket(o, own[i]!, medians.get(o.gpu)?.get(o.pricing), settings));
+}
+
+/** The offer's own flags plus the market's (the price-outlier rule) against its market, if any. */
+function againstMarket(
+	o: Assessable,
+	own: FlagDetail[],
+	market: MarketMedian | undefined,
+	settings: TrustSettings
+): TrustAssessment {
+	let details = own;
 	const price = o.pricePerGpuHourUsd;
-	const market = markets.get(marketKey(o.gpu, o.pricing));
 	if (market && market.offers >= settings.outlierMinOffers) {
 		const floor = market.medianUsd * settings.outlierRatio;
 		if (price < floor) {
 			// After implausible-price (when both fire), before the host's flags: the order of the rules.
-			const at = details[0]?.rule === 'implausible-price' ? 1 : 0;
-			details.splice(at, 0, {
-				rule: 'price-outlier',
-				value: price,
-				threshold: floor,
-				medianUsd: market.medianUsd,
-				marketOffers: market.offers,
-				informational: false
-			});
+			const at = own[0]?.rule === 'implausible-price' ? 1 : 0;
+			details = [
+				...own.slice(0, at),
+				{
+					rule: 'price-outlier',
+					value: price,
+					threshold: floor,
+					medianUsd: market.medianUsd,
+					marketOffers: market.offers,
+					informational: false
+				},
+				...own.slice(at)
+			];
 		}
 	}
+	if (details === NO_FLAGS) return CLEAN;
 	return {
 		flags: details.map((d) => d.rule),
 		trusted: details.every((d) => d.informational),

@@ -5,11 +5,13 @@
  * not hold: a near-zero price, a low-reliability unverified host, a cross-market outlier, and a normal
  * cheap offer that must stay trusted.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS } from '#adapters/index.ts';
 import type { NormalizedOffer, ProviderId } from '#adapters/types.ts';
 import {
 	assessOffer,
+	assessOffers,
 	DEFAULT_TRUST,
 	flagReason,
 	marketMedians,
@@ -234,5 +236,46 @@ describe('TRUST_* settings', () => {
 			/TRUST_UNVERIFIED: expected info or untrusted/
 		);
 		expect(() => loadConfig({ TRUST_MIN_PRICE_USD: '-1' })).toThrow(/TRUST_MIN_PRICE_USD/);
+	});
+});
+
+describe("assessOffers (the poller's one-pass form)", () => {
+	const settingsArb = fc.record({
+		minPriceUsd: fc.constantFrom(0.01, 0.1),
+		outlierRatio: fc.constantFrom(0.25, 0.5),
+		outlierMinOffers: fc.constantFrom(1, 3),
+		minReliability: fc.constantFrom(0.9, 0.5),
+		unverified: fc.constantFrom('info' as const, 'untrusted' as const)
+	});
+	const offerArb = fc.record({
+		provider: fc.constantFrom<ProviderId>('vastai', 'runpod', 'lambda'),
+		gpu: fc.constantFrom('rtx-4090', 'h100-sxm'),
+		pricing: fc.constantFrom('on_demand' as const, 'spot' as const),
+		pricePerGpuHourUsd: fc.oneof(fc.double({ min: 0, max: 5, noNaN: true }), fc.constantFrom(0, 0.001, 0.4)),
+		reliability: fc.oneof(fc.constant(null), fc.double({ min: 0, max: 1, noNaN: true })),
+		verified: fc.constantFrom(true, false, null)
+	});
+
+	it('flags every offer as assessOffer does against the market of the others plus the snapshot', () => {
+		fc.assert(
+			fc.property(
+				fc.array(offerArb, { maxLength: 12 }),
+				fc.array(offerArb, { maxLength: 12 }),
+				settingsArb,
+				(others, snapshot, settings) => {
+					const market = marketMedians([...others, ...snapshot], settings);
+					const expected = snapshot.map((o) => assessOffer(o, market, settings));
+					expect(assessOffers(snapshot, others, settings)).toEqual(expected);
+				}
+			),
+			{ numRuns: Number(process.env.FC_RUNS ?? 300) }
+		);
+	});
+
+	it('holds the flags of the recorded payloads: a host under the reliability floor, an unverified one', () => {
+		const junk = vast({ reliability2: 0.4, verified: false, verification: 'unverified' });
+		const [a] = assessOffers([junk], allRecorded, DEFAULT_TRUST);
+		expect(a!.flags).toEqual(['low-reliability', 'unverified']);
+		expect(a!.trusted).toBe(false);
 	});
 });
