@@ -9,9 +9,17 @@
  * `sorted` ascending, non-empty.
  */
 export function medianOfSorted(sorted: ArrayLike<number>): number {
-	const pos = 0.5 * (sorted.length - 1);
-	const lo = Math.floor(pos);
-	const first = sorted[lo]!;
-	if (pos === lo) return first;
-	return first + (sorted[lo + 1]! - first) * (pos - lo);
+	const [low, high] = middlePositions(sorted.length);
+	return midpoint(sorted[low]!, sorted[high]!);
+}
+
+/** The middle positions of `n` sorted values: the same one twice when `n` is odd. */
+export function middlePositions(n: number): [number, number] {
+	const low = Math.floor(0.5 * (n - 1));
+	return [low, n % 2 ? low : low + 1];
+}
+
+/** Halfway from `low` to `high` in percentile_cont's own float steps (`low` itself when they are one value). */
+export function midpoint(low: number, high: number): number {
+	return low === high ? low : low + (high - low) * 0.5;
 }

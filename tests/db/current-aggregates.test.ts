@@ -14,7 +14,13 @@ import { usdPerMillionTrainingTokens } from '../../src/lib/estimator/index.ts';
 import { compareByGpu, filterOptions, sortCompareRows } from '../../src/lib/server/offers/compare.ts';
 import { listOffers } from '../../src/lib/server/offers/list.ts';
 import { rows } from '../../src/lib/server/db/index.ts';
-import { aggregateOffers, assessSnapshot, storeSnapshot } from '../../src/lib/server/poll/snapshots.ts';
+import {
+	aggregateOffers,
+	assessSnapshot,
+	FULL_KEY,
+	SERIES_KEY,
+	storeSnapshot
+} from '../../src/lib/server/poll/snapshots.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/db.ts';
 import { recordedPayloads } from '../helpers/fake-providers.ts';
 
@@ -51,10 +57,7 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 		const trusted = offers.filter((_, i) => assessed[i]!.trusted);
 		const key = (a: { gpu: string; gpuCount?: number; pricing: string; cloud: string; region?: string }) =>
 			[a.gpu, a.gpuCount ?? '', a.pricing, a.cloud, a.region ?? ''].join('|');
-		const expected = aggregateOffers(
-			trusted,
-			(o) => `${o.gpu}|${o.gpuCount}|${o.pricing}|${o.cloud ?? ''}|${o.region}`
-		);
+		const expected = aggregateOffers(trusted, FULL_KEY);
 		expect(expected.some((a) => a.minAvailableUsd === null)).toBe(true);
 		const stored = await rows<Record<string, string | number | null>>(
 			database.db,
@@ -88,7 +91,7 @@ describe.each(ENGINES)('current aggregates on %s', (engine) => {
 			]);
 			expect(r.min_available_usd === null ? null : Number(r.min_available_usd)).toBe(a.minAvailableUsd);
 		}
-		const series = aggregateOffers(trusted, (o) => `${o.gpu}|${o.pricing}|${o.cloud ?? ''}`);
+		const series = aggregateOffers(trusted, SERIES_KEY);
 		const points = await rows<Record<string, string | number>>(
 			database.db,
 			sql`select gpu, pricing, cloud, min_usd, median_usd, max_usd, n, available_n from price_history

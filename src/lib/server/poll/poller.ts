@@ -123,23 +123,29 @@ async function pollProvider(
 			signal: options.signal ?? options.http?.signal,
 			secrets
 		});
-		const fetched = await adapter.fetch({
-			baseUrl: baseUrl!,
-			fallbackUrls,
-			apiKey: apiKeyFor(id, settings),
-			http
-		});
-		result.requests = fetched.requests;
-		result.notes = fetched.notes;
-		const observedAt = now();
-		try {
-			parsed = adapter.parse(fetched.payload, observedAt);
-		} catch (err) {
-			if (err instanceof PayloadShapeError) {
-				throw new ProviderError(id, 'shape', `the answer changed shape: ${err.message}`);
+		// Fetched and parsed in a function of its own: the decoded answer (tens of MB from vast.ai) is
+		// garbage once parsed, not held while the offers are stored.
+		const fetched = await (async () => {
+			const { payload, requests, notes } = await adapter.fetch({
+				baseUrl: baseUrl!,
+				fallbackUrls,
+				apiKey: apiKeyFor(id, settings),
+				http
+			});
+			result.requests = requests;
+			result.notes = notes;
+			const observedAt = now();
+			try {
+				return { parsed: adapter.parse(payload, observedAt), notes, observedAt };
+			} catch (err) {
+				if (err instanceof PayloadShapeError) {
+					throw new ProviderError(id, 'shape', `the answer changed shape: ${err.message}`);
+				}
+				throw err;
 			}
-			throw err;
-		}
+		})();
+		parsed = fetched.parsed;
+		const observedAt = fetched.observedAt;
 		result.offersSeen = parsed.itemsSeen;
 		result.skippedReasons = { ...parsed.skippedReasons };
 		for (const note of fetched.notes) result.skippedReasons[note] = (result.skippedReasons[note] ?? 0) + 1;

@@ -5,14 +5,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { NormalizedOffer, OfferSource, Pricing, ProviderId } from '#adapters/types.ts';
-import {
-	assessOffer,
-	countFlags,
-	marketMedians,
-	type TrustAssessment,
-	type TrustSettings
-} from '../../trust.ts';
-import { medianOfSorted } from '../../stats.ts';
+import { assessOffers, countFlags, type TrustAssessment, type TrustSettings } from '../../trust.ts';
+import { medianOfSorted, middlePositions, midpoint } from '../../stats.ts';
 import { rows, type Db } from '../db/index.ts';
 import { ensurePartitions } from '../db/partitions.ts';
 
@@ -73,21 +67,18 @@ export async function assessSnapshot(
 				      and price_per_gpu_hour_usd >= ${trust.settings.minPriceUsd}`
 			)
 		: [];
-	const medians = marketMedians(
-		[
-			...market.map((m) => ({
-				provider: m.provider,
-				gpu: m.gpu,
-				pricing: m.pricing,
-				pricePerGpuHourUsd: Number(m.p),
-				reliability: m.reliability === null ? null : Number(m.reliability),
-				verified: m.verified
-			})),
-			...offers
-		],
+	return assessOffers(
+		offers,
+		market.map((m) => ({
+			provider: m.provider,
+			gpu: m.gpu,
+			pricing: m.pricing,
+			pricePerGpuHourUsd: Number(m.p),
+			reliability: m.reliability === null ? null : Number(m.reliability),
+			verified: m.verified
+		})),
 		trust.settings
 	);
-	return offers.map((o) => assessOffer(o, medians, trust.settings));
 }
 
 /** Runs `query` on a transaction handle (drizzle's tx has the same execute as the db). */
@@ -97,7 +88,7 @@ function on(tx: unknown): Db {
 
 /**
  * Test-only hook (tests/integration/crash.test.ts): with HOLD_SNAPSHOT_WRITE_FOR_TEST=1 a snapshot write
- * stops inside its transaction, after its snapshot row and offers are inserted and before the rest,
+ * stops inside its transaction, after all its statements and before the commit,
  * prints SNAPSHOT_WRITE_HELD and waits there, so a SIGKILL is known to land inside the write on either
  * engine. Never set it outside that test.
  */
@@ -126,10 +117,6 @@ export async function storeSnapshot(
 	const at = observedAt.toISOString();
 	const assessed = await assessSnapshot(db, provider, offers, trust);
 	const counts = countFlags(assessed);
-	// Aggregates and poll history points describe the trusted market only: every "cheapest" read from
-	// them (compare page, GPU page summary, history, trends) is then trusted by construction, and the
-	// compare page keeps reading a few thousand aggregate rows instead of every offer.
-	const trustedOffers = offers.filter((_, i) => assessed[i]!.trusted);
 	return db.transaction(async (txRaw) => {
 		const tx = on(txRaw);
 		const [snap] = await rows<{ id: number | string }>(
@@ -141,24 +128,30 @@ export async function storeSnapshot(
 			    returning id`
 		);
 		const snapshotId = Number(snap!.id);
-		// A drizzle query is sent only when awaited, so the insert and the aggregation below run one after
-		// the other. Sending the insert first (a then() before the aggregation) was measured and gained
-		// nothing: 33,825 vast.ai offers on Postgres 15, median 2.1 s per snapshot either way (issue 16).
-		await tx.execute(insertOffersSql(snapshotId, provider, at, offers, assessed, source));
-		// Aggregates are computed here from the offers in hand (a single pass and a sort per group) rather
-		// than by re-reading the rows just inserted: that re-read cost as much as half the insert itself.
-		const full = aggregateOffers(trustedOffers, fullKey);
-		const series = aggregateOffers(trustedOffers, seriesKey);
-		const rest: SQL[] = [
-			// Only the current snapshot's offers are kept (schema.ts: offers).
-			sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`
-		];
-		if (full.length) rest.push(insertAggregatesSql(snapshotId, provider, at, full));
-		if (series.length) rest.push(insertPollHistorySql(provider, at, series));
+		// Only the current snapshot's offers are kept (schema.ts: offers). Removed before the new ones are
+		// inserted: the scan then meets only the old rows, and was measured 2–3× faster than after the insert
+		// on both engines (npm run bench, ingest). A Postgres server removes them while this process computes
+		// the aggregates and builds the insert below.
+		const replaced = started(
+			tx.execute(sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`)
+		);
+		await sentOrDone(replaced);
+		// Aggregates and poll history points describe the trusted market only: every "cheapest" read from
+		// them (compare page, GPU page summary, history, trends) is then trusted by construction, and the
+		// compare page keeps reading a few thousand aggregate rows instead of every offer. They are computed
+		// here from the offers in hand (a single pass and a sort per group) rather than by re-reading the
+		// rows inserted: that re-read cost as much as half the insert itself.
+		const trusted = assessed.map((a) => a.trusted);
+		const full = aggregateOffers(offers, FULL_KEY, trusted);
+		const series = aggregateOffers(offers, SERIES_KEY, trusted);
+		// The rest in one go: a connection runs its statements in the order sent, and the server goes from
+		// one to the next without a round trip each (the first failure fails the transaction).
+		await Promise.all([
+			replaced,
+			tx.execute(insertOffersSql(snapshotId, provider, at, offers, assessed, source, full)),
+			series.length ? tx.execute(insertPollHistorySql(provider, at, series)) : null
+		]);
 		if (process.env[HOLD_SNAPSHOT_WRITE_ENV] === '1') await holdForCrashTest(snapshotId);
-		// The rest in one go: a connection runs its queries in the order sent, and the server goes from one
-		// to the next without waiting for a round trip each (the first failure fails the transaction).
-		await Promise.all(rest.map((q) => tx.execute(q)));
 		return {
 			snapshotId,
 			offers: offers.length,
@@ -168,6 +161,28 @@ export async function storeSnapshot(
 		};
 	});
 }
+
+/**
+ * A statement started now (a drizzle query runs only once something calls its then), its outcome marked
+ * handled: a failure is thrown where it is awaited, not reported as unhandled while other work runs.
+ */
+function started(query: PromiseLike<unknown>): Promise<unknown> {
+	const outcome = new Promise((resolve, reject) => query.then(resolve, reject));
+	outcome.catch(() => {});
+	return outcome;
+}
+
+/**
+ * Waits until a started statement has reached the server, or is done. PGlite runs a statement in this
+ * thread, before this resolves; postgres.js writes a short message from a setImmediate that its query
+ * queues from a microtask, so two turns of the event loop are waited for.
+ */
+function sentOrDone(statement: Promise<unknown>): Promise<unknown> {
+	const twoTurns = new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+	return Promise.race([statement.then(noop, noop), twoTurns]);
+}
+
+const noop = () => {};
 
 /** An aggregate of the prices (USD per GPU-hour) of one group of offers. */
 export interface PriceAggregate {
@@ -184,53 +199,102 @@ export interface PriceAggregate {
 	availableN: number;
 	/** cheapest available offer, null when none is available */
 	minAvailableUsd: number | null;
+	/**
+	 * Where each figure comes from: 1-based positions in the offers given to aggregateOffers (the median
+	 * is the mean of the two middle ones, the same one when the count is odd). The snapshot write sends
+	 * these instead of the prices (insertOffersSql).
+	 */
+	at: { min: number; medianLow: number; medianHigh: number; max: number; minAvailable: number | null };
 }
 
-/** Group keys: the full key of price_aggregates, and the series key of price_history. */
-type GroupKey = (o: NormalizedOffer) => string;
-const fullKey: GroupKey = (o) =>
-	`${o.gpu}\u0000${o.gpuCount}\u0000${o.pricing}\u0000${o.cloud ?? ''}\u0000${o.region}`;
-const seriesKey: GroupKey = (o) => `${o.gpu}\u0000${o.pricing}\u0000${o.cloud ?? ''}`;
+/** The fields offers are grouped by: the full key of price_aggregates, the series key of price_history. */
+export type GroupField = 'gpu' | 'gpuCount' | 'pricing' | 'cloud' | 'region';
+export const FULL_KEY: readonly GroupField[] = ['gpu', 'gpuCount', 'pricing', 'cloud', 'region'];
+export const SERIES_KEY: readonly GroupField[] = ['gpu', 'pricing', 'cloud'];
+
+interface Group {
+	first: NormalizedOffer;
+	/** the group's prices, and the positions (0-based) of their offers, in the same order */
+	prices: number[];
+	members: number[];
+	available: number;
+	/** position of the cheapest available offer */
+	minAvailable: number | null;
+}
 
 /**
- * Groups offers by `key` and aggregates each group over ALL its listed offers (available or not):
- * min / median / max per GPU-hour, the count, and how many are available now.
+ * Groups offers by the values of `key` (no cloud and '' are one value) and aggregates each group over
+ * ALL its listed offers (available or not): min / median / max per GPU-hour, the count, and how many
+ * are available now. With `include`, only the offers it marks (the trusted ones) are counted; the
+ * positions in `at` are still positions in `offers`. Groups come out in the order of their first offer.
  */
-export function aggregateOffers(offers: NormalizedOffer[], key: GroupKey): PriceAggregate[] {
-	const groups = new Map<
-		string,
-		{ first: NormalizedOffer; prices: number[]; available: number; minAvailable: number | null }
-	>();
-	for (const o of offers) {
-		const k = key(o);
-		let g = groups.get(k);
-		if (!g) groups.set(k, (g = { first: o, prices: [], available: 0, minAvailable: null }));
-		g.prices.push(o.pricePerGpuHourUsd);
+export function aggregateOffers(
+	offers: NormalizedOffer[],
+	key: readonly GroupField[],
+	include?: readonly boolean[]
+): PriceAggregate[] {
+	// Nested maps, one level per field, keyed by the offers' own values: building and hashing a key
+	// string per offer cost more than the rest of the aggregation (npm run bench, ingest).
+	const root = new Map<unknown, unknown>();
+	const groups: Group[] = [];
+	const lastLevel = key.length - 1;
+	for (let i = 0; i < offers.length; i++) {
+		if (include && !include[i]) continue;
+		const o = offers[i]!;
+		let node = root;
+		for (let d = 0; d < lastLevel; d++) {
+			const v = o[key[d]!] ?? '';
+			let next = node.get(v) as Map<unknown, unknown> | undefined;
+			if (!next) node.set(v, (next = new Map()));
+			node = next;
+		}
+		const v = lastLevel >= 0 ? (o[key[lastLevel]!] ?? '') : '';
+		let g = node.get(v) as Group | undefined;
+		if (!g) {
+			node.set(v, (g = { first: o, prices: [], members: [], available: 0, minAvailable: null }));
+			groups.push(g);
+		}
+		const price = o.pricePerGpuHourUsd;
+		g.prices.push(price);
+		g.members.push(i);
 		if (o.available) {
 			g.available++;
-			if (g.minAvailable === null || o.pricePerGpuHourUsd < g.minAvailable)
-				g.minAvailable = o.pricePerGpuHourUsd;
+			if (g.minAvailable === null || price < offers[g.minAvailable]!.pricePerGpuHourUsd) g.minAvailable = i;
 		}
 	}
-	const out: PriceAggregate[] = [];
-	for (const { first, prices: listed, available, minAvailable } of groups.values()) {
-		// A typed array sorts numerically without a comparator call per step (several times faster).
-		const prices = Float64Array.from(listed).sort();
-		out.push({
-			gpu: first.gpu,
-			gpuCount: first.gpuCount,
-			pricing: first.pricing,
-			cloud: first.cloud ?? '',
-			region: first.region,
-			minUsd: prices[0]!,
-			medianUsd: medianOfSorted(prices),
-			maxUsd: prices[prices.length - 1]!,
-			n: prices.length,
-			availableN: available,
-			minAvailableUsd: minAvailable
-		});
-	}
-	return out;
+	return groups.map((g) => aggregate(g, offers));
+}
+
+function aggregate(
+	{ first, prices: listed, members, available, minAvailable }: Group,
+	offers: NormalizedOffer[]
+): PriceAggregate {
+	// A typed array sorts numerically without a comparator call per step (several times faster).
+	const prices = listed.length > 1 ? Float64Array.from(listed).sort() : listed;
+	const [low, high] = middlePositions(prices.length);
+	// The 1-based position (as SQL arrays count) of an offer of the group with this price: any one will
+	// do, they have the same price.
+	const at = (price: number) => members[listed.indexOf(price)]! + 1;
+	return {
+		gpu: first.gpu,
+		gpuCount: first.gpuCount,
+		pricing: first.pricing,
+		cloud: first.cloud ?? '',
+		region: first.region,
+		minUsd: prices[0]!,
+		medianUsd: midpoint(prices[low]!, prices[high]!),
+		maxUsd: prices[prices.length - 1]!,
+		n: prices.length,
+		availableN: available,
+		minAvailableUsd: minAvailable === null ? null : offers[minAvailable]!.pricePerGpuHourUsd,
+		at: {
+			min: at(prices[0]!),
+			medianLow: at(prices[low]!),
+			medianHigh: at(prices[high]!),
+			max: at(prices[prices.length - 1]!),
+			minAvailable: minAvailable === null ? null : minAvailable + 1
+		}
+	};
 }
 
 /** A text[] parameter of one field of each row (see insertOffersSql for why text). */
@@ -253,6 +317,12 @@ function numArray<T>(items: T[], f: (x: T) => number | null) {
 	return sql.param(`{${items.map((x) => f(x) ?? 'NULL').join(',')}}`);
 }
 
+/**
+ * The aggregates' insert, reading their prices by position from `prices` (the offers' per-GPU-hour prices,
+ * already parsed for the offers insert): a float8 from text is the dearest value to parse on PGlite, where
+ * sending four prices per aggregate cost more than the rest of the aggregates insert (npm run bench,
+ * ingest). The median is computed as medianOfSorted does, in the same float8 steps, so it is the same number.
+ */
 function insertAggregatesSql(
 	snapshotId: number,
 	provider: ProviderId,
@@ -263,16 +333,16 @@ function insertAggregatesSql(
 		insert into price_aggregates
 		  (snapshot_id, observed_at, provider, gpu, gpu_count, pricing, cloud, region,
 		   min_usd, median_usd, max_usd, n, available_n, min_available_usd)
-		select ${snapshotId}, ${at}::timestamptz, ${provider}, u.gpu, u.gpu_count, u.pricing, u.cloud,
-		       u.region, u.mn, u.md, u.mx, u.n, u.av, u.ma
-		from unnest(
+		select ${snapshotId}, ${at}::timestamptz, ${provider}, u.gpu, u.gpu_count, u.pricing, u.cloud, u.region,
+		       p.v[u.mn], p.v[u.lo] + (p.v[u.hi] - p.v[u.lo]) * 0.5::float8, p.v[u.mx], u.n, u.av, p.v[u.ma]
+		from prices p, unnest(
 		  ${textArray(aggs, (a) => a.gpu)}::text[], ${numArray(aggs, (a) => a.gpuCount)}::smallint[],
 		  ${textArray(aggs, (a) => a.pricing)}::text[], ${textArray(aggs, (a) => a.cloud)}::text[],
-		  ${textArray(aggs, (a) => a.region)}::text[], ${numArray(aggs, (a) => a.minUsd)}::float8[],
-		  ${numArray(aggs, (a) => a.medianUsd)}::float8[], ${numArray(aggs, (a) => a.maxUsd)}::float8[],
-		  ${numArray(aggs, (a) => a.n)}::int[], ${numArray(aggs, (a) => a.availableN)}::int[],
-		  ${numArray(aggs, (a) => a.minAvailableUsd)}::float8[]
-		) as u(gpu, gpu_count, pricing, cloud, region, mn, md, mx, n, av, ma)`;
+		  ${textArray(aggs, (a) => a.region)}::text[], ${numArray(aggs, (a) => a.at.min)}::int[],
+		  ${numArray(aggs, (a) => a.at.medianLow)}::int[], ${numArray(aggs, (a) => a.at.medianHigh)}::int[],
+		  ${numArray(aggs, (a) => a.at.max)}::int[], ${numArray(aggs, (a) => a.n)}::int[],
+		  ${numArray(aggs, (a) => a.availableN)}::int[], ${numArray(aggs, (a) => a.at.minAvailable)}::int[]
+		) as u(gpu, gpu_count, pricing, cloud, region, mn, lo, hi, mx, n, av, ma)`;
 }
 
 /** Series-level `poll` points (gpu × provider × pricing × cloud), source live. */
@@ -295,9 +365,12 @@ function insertPollHistorySql(provider: ProviderId, at: string, aggs: PriceAggre
 
 /**
  * One INSERT … SELECT FROM unnest(arrays): ~5× faster than row inserts (docs/stack.md#bulk-insert).
- * Every column travels as text[] and is cast in SQL: postgres.js infers an array's type from its values
+ * The columns travel as text[] and are cast in SQL: postgres.js infers an array's type from its values
  * (a boolean or all-null array fails), PGlite does not — text is the one form both drivers send alike.
- * JavaScript's number-to-string is the shortest exact form, so float8 values round-trip unchanged.
+ * The per-GPU-hour price is the exception: one float8[] array literal (numArray), which the aggregates
+ * of the same statement read too. JavaScript's number-to-string is the shortest exact form, so float8
+ * values round-trip unchanged. With `aggregates`, the statement inserts the offers and the snapshot's
+ * price_aggregates rows together.
  */
 export function insertOffersSql(
 	snapshotId: number,
@@ -306,7 +379,9 @@ export function insertOffersSql(
 	offers: NormalizedOffer[],
 	/** each offer's trust flags (same order); absent: stored as trusted without flags */
 	assessed?: TrustAssessment[],
-	source: OfferSource = 'api'
+	source: OfferSource = 'api',
+	/** the snapshot's aggregates (aggregateOffers over these offers), inserted by the same statement */
+	aggregates: PriceAggregate[] = []
 ): SQL {
 	const col = (f: (o: NormalizedOffer) => string | number | boolean | null | undefined) =>
 		textArray(offers, f);
@@ -320,13 +395,13 @@ export function insertOffersSql(
 			return d && d.length ? JSON.stringify(d) : null;
 		})
 	);
-	return sql`
+	const offersInsert = sql`
 		insert into offers
 		  (snapshot_id, provider, observed_at, gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region,
 		   price_per_hour_usd, price_per_gpu_hour_usd, available, offer_ref, reliability, verified,
 		   vcpus, ram_gb, disk_gb, inet_down_mbps, inet_up_mbps, extra, flags, trusted, flag_details, source)
 		select ${snapshotId}, ${provider}, ${at}::timestamptz, u.gpu, u.gpu_name, u.gpu_count::smallint,
-		       u.vram_gb::real, u.pricing, u.cloud, u.region, u.pph::float8, u.ppgh::float8, u.available::bool,
+		       u.vram_gb::real, u.pricing, u.cloud, u.region, u.pph::float8, u.ppgh, u.available::bool,
 		       u.offer_ref, u.reliability::real, u.verified::bool, u.vcpus::real, u.ram_gb::real, u.disk_gb::real,
 		       u.down::real, u.up::real, u.extra::jsonb, u.flags::text[], u.trusted::bool, u.flag_details::jsonb,
 		       coalesce(u.source, ${source})
@@ -339,7 +414,7 @@ export function insertOffersSql(
 		  ${col((o) => o.cloud)}::text[],
 		  ${col((o) => o.region)}::text[],
 		  ${col((o) => o.pricePerHourUsd)}::text[],
-		  ${col((o) => o.pricePerGpuHourUsd)}::text[],
+		  (select v from prices),
 		  ${col((o) => o.available)}::text[],
 		  ${col((o) => o.offerRef)}::text[],
 		  ${col((o) => o.reliability)}::text[],
@@ -356,4 +431,8 @@ export function insertOffersSql(
 		  ${col((o) => o.source)}::text[]
 		) as u(gpu, gpu_name, gpu_count, vram_gb, pricing, cloud, region, pph, ppgh, available, offer_ref,
 		       reliability, verified, vcpus, ram_gb, disk_gb, down, up, extra, flags, trusted, flag_details, source)`;
+	// The per-GPU-hour prices travel once, as one float8[] that both inserts read.
+	const prices = sql`prices (v) as (select ${numArray(offers, (o) => o.pricePerGpuHourUsd)}::float8[])`;
+	if (!aggregates.length) return sql`with ${prices} ${offersInsert}`;
+	return sql`with ${prices}, new_offers as (${offersInsert}) ${insertAggregatesSql(snapshotId, provider, at, aggregates)}`;
 }
