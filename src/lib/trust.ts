@@ -68,14 +68,27 @@ type Assessable = Pick<
 	'provider' | 'gpu' | 'pricing' | 'pricePerGpuHourUsd' | 'reliability' | 'verified'
 >;
 
-/** Shared by every offer no rule on the offer alone caught (most of them): never written to. */
-const NO_FLAGS: FlagDetail[] = Object.freeze([]) as unknown as FlagDetail[];
-/** The assessment of an offer no rule caught; frozen, shared. */
-const CLEAN: TrustAssessment = Object.freeze({
-	flags: [],
-	trusted: true,
-	details: NO_FLAGS
-}) as TrustAssessment;
+/**
+ * The flags most offers get are shared, frozen, never written to: none at all, or an unverified host
+ * alone (thousands of vast.ai hosts). So are their assessments; the snapshot write then also turns each
+ * into text once.
+ */
+const frozen = <T>(x: T): T => Object.freeze(x);
+const NO_FLAGS: FlagDetail[] = frozen([]);
+const UNVERIFIED_ONLY: Record<TrustSettings['unverified'], FlagDetail[]> = {
+	info: frozen([frozen({ rule: 'unverified', value: null, threshold: null, informational: true })]),
+	untrusted: frozen([frozen({ rule: 'unverified', value: null, threshold: null, informational: false })])
+};
+const SHARED_ASSESSMENTS = new Map<FlagDetail[], TrustAssessment>(
+	[NO_FLAGS, UNVERIFIED_ONLY.info, UNVERIFIED_ONLY.untrusted].map((details) => [
+		details,
+		frozen({
+			flags: frozen(details.map((d) => d.rule)),
+			trusted: details.every((d) => d.informational),
+			details
+		})
+	])
+);
 
 /** The rules that look at the offer alone: its price against the floor, its host. */
 function offerFlags(o: Assessable, settings: TrustSettings): FlagDetail[] {
@@ -102,7 +115,7 @@ function offerFlags(o: Assessable, settings: TrustSettings): FlagDetail[] {
 			});
 		}
 		if (o.verified === false) {
-			if (details === NO_FLAGS) details = [];
+			if (details === NO_FLAGS) return UNVERIFIED_ONLY[settings.unverified];
 			details.push({
 				rule: 'unverified',
 				value: null,
@@ -222,7 +235,8 @@ function againstMarket(
 			];
 		}
 	}
-	if (details === NO_FLAGS) return CLEAN;
+	const shared = SHARED_ASSESSMENTS.get(details);
+	if (shared) return shared;
 	return {
 		flags: details.map((d) => d.rule),
 		trusted: details.every((d) => d.informational),

@@ -5,7 +5,13 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { NormalizedOffer, OfferSource, Pricing, ProviderId } from '#adapters/types.ts';
-import { assessOffers, countFlags, type TrustAssessment, type TrustSettings } from '../../trust.ts';
+import {
+	assessOffers,
+	countFlags,
+	type TrustAssessment,
+	type TrustFlag,
+	type TrustSettings
+} from '../../trust.ts';
 import { medianOfSorted, middlePositions, midpoint } from '../../stats.ts';
 import { rows, type Db } from '../db/index.ts';
 import { ensurePartitions } from '../db/partitions.ts';
@@ -386,13 +392,27 @@ export function insertOffersSql(
 	const col = (f: (o: NormalizedOffer) => string | number | boolean | null | undefined) =>
 		textArray(offers, f);
 	const trustOf = (i: number) => assessed?.[i];
+	// Most offers share their flags (none, or an unverified host alone: trust.ts), so each list is
+	// turned into text once.
+	const texts = new Map<readonly unknown[], string | null>();
+	const once = (list: readonly unknown[], toText: () => string | null) => {
+		let t = texts.get(list);
+		if (t === undefined) texts.set(list, (t = toText()));
+		return t;
+	};
+	const noFlags: TrustFlag[] = [];
 	// text[] of Postgres array literals ('{price-outlier,unverified}'): flag names are [a-z-] only.
-	const flagsCol = sql.param(offers.map((_, i) => `{${(trustOf(i)?.flags ?? []).join(',')}}`));
+	const flagsCol = sql.param(
+		offers.map((_, i) => {
+			const flags = trustOf(i)?.flags ?? noFlags;
+			return once(flags, () => `{${flags.join(',')}}`);
+		})
+	);
 	const trustedCol = sql.param(offers.map((_, i) => String(trustOf(i)?.trusted ?? true)));
 	const detailsCol = sql.param(
 		offers.map((_, i) => {
 			const d = trustOf(i)?.details;
-			return d && d.length ? JSON.stringify(d) : null;
+			return d && d.length ? once(d, () => JSON.stringify(d)) : null;
 		})
 	);
 	const offersInsert = sql`
