@@ -345,15 +345,25 @@ async function pageScripts(baseUrl: string): Promise<Record<string, number> | { 
 	try {
 		for (const [name, path] of Object.entries(PAGES)) {
 			const page = await browser.newPage();
-			const scripts = new Map<string, Promise<Buffer>>();
+			// Each body as a value or the error reading it: a response that arrives while the page closes
+			// cannot be read, and is not counted (no page asks for a script then); a body counted that
+			// could not be read fails the bench.
+			const scripts = new Map<string, Promise<Buffer | Error>>();
 			page.on('response', (r) => {
 				if (r.request().resourceType() === 'script' || /\.m?js(\?|$)/.test(r.url()))
-					scripts.set(r.url(), r.body());
+					scripts.set(
+						r.url(),
+						r.body().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
+					);
 			});
 			await page.goto(baseUrl + path, { waitUntil: 'networkidle' });
 			await page.waitForTimeout(500);
 			let gz = 0;
-			for (const body of scripts.values()) gz += gzipSync(await body, { level: 9 }).length;
+			for (const [url, pending] of [...scripts]) {
+				const body = await pending;
+				if (body instanceof Error) throw new Error(`${url}: ${body.message}`);
+				gz += gzipSync(body, { level: 9 }).length;
+			}
 			out[name] = +(gz / 1024).toFixed(1);
 			await page.close();
 		}

@@ -125,7 +125,11 @@ export async function storeSnapshot(
 	const counts = countFlags(assessed);
 	return db.transaction(async (txRaw) => {
 		const tx = on(txRaw);
-		const [snap] = await rows<{ id: number | string }>(
+		// Only the current snapshot's offers are kept (schema.ts: offers): this provider's are removed
+		// before the new ones are inserted (the scan then meets only the old rows: measured 2–3× faster than
+		// after the insert on both engines, npm run bench, ingest). Sent with the snapshot row, and run by a
+		// Postgres server while this process computes the aggregates and builds the insert below.
+		const snapshotRow = rows<{ id: number | string }>(
 			tx,
 			sql`insert into snapshots (provider, poll_run_id, observed_at, offer_count, available_count,
 			                           flag_counts, untrusted_count, source)
@@ -133,14 +137,8 @@ export async function storeSnapshot(
 			            ${JSON.stringify(counts.flags)}::jsonb, ${counts.untrusted}, ${source})
 			    returning id`
 		);
-		const snapshotId = Number(snap!.id);
-		// Only the current snapshot's offers are kept (schema.ts: offers). Removed before the new ones are
-		// inserted: the scan then meets only the old rows, and was measured 2–3× faster than after the insert
-		// on both engines (npm run bench, ingest). A Postgres server removes them while this process computes
-		// the aggregates and builds the insert below.
-		const replaced = started(
-			tx.execute(sql`delete from offers where provider = ${provider} and snapshot_id <> ${snapshotId}`)
-		);
+		const replaced = started(tx.execute(sql`delete from offers where provider = ${provider}`));
+		const snapshotId = Number((await snapshotRow)[0]!.id);
 		await sentOrDone(replaced);
 		// Aggregates and poll history points describe the trusted market only: every "cheapest" read from
 		// them (compare page, GPU page summary, history, trends) is then trusted by construction, and the
@@ -149,12 +147,16 @@ export async function storeSnapshot(
 		// rows inserted: that re-read cost as much as half the insert itself.
 		const trusted = assessed.map((a) => a.trusted);
 		const full = aggregateOffers(offers, FULL_KEY, trusted);
+		const inserted = started(
+			tx.execute(insertOffersSql(snapshotId, provider, at, offers, assessed, source, full))
+		);
+		// The poll points are computed while a Postgres server inserts the offers. Statements run in the
+		// order sent; the first failure fails the transaction, and the awaits below throw it.
+		await sentOrDone(inserted);
 		const series = aggregateOffers(offers, SERIES_KEY, trusted);
-		// The rest in one go: a connection runs its statements in the order sent, and the server goes from
-		// one to the next without a round trip each (the first failure fails the transaction).
 		await Promise.all([
 			replaced,
-			tx.execute(insertOffersSql(snapshotId, provider, at, offers, assessed, source, full)),
+			inserted,
 			series.length ? tx.execute(insertPollHistorySql(provider, at, series)) : null
 		]);
 		if (process.env[HOLD_SNAPSHOT_WRITE_ENV] === '1') await holdForCrashTest(snapshotId);
