@@ -80,15 +80,16 @@ const UNVERIFIED_ONLY: Record<TrustSettings['unverified'], FlagDetail[]> = {
 	untrusted: frozen([frozen({ rule: 'unverified', value: null, threshold: null, informational: false })])
 };
 const SHARED_ASSESSMENTS = new Map<FlagDetail[], TrustAssessment>(
-	[NO_FLAGS, UNVERIFIED_ONLY.info, UNVERIFIED_ONLY.untrusted].map((details) => [
-		details,
-		frozen({
-			flags: frozen(details.map((d) => d.rule)),
-			trusted: details.every((d) => d.informational),
-			details
-		})
-	])
+	[NO_FLAGS, UNVERIFIED_ONLY.info, UNVERIFIED_ONLY.untrusted].map((details) => {
+		const a = assessment(details);
+		return [details, frozen({ ...a, flags: frozen(a.flags) })];
+	})
 );
+
+/** An offer's assessment from its flags' details: untrusted when any flag is more than informational. */
+function assessment(details: FlagDetail[]): TrustAssessment {
+	return { flags: details.map((d) => d.rule), trusted: details.every((d) => d.informational), details };
+}
 
 /** The rules that look at the offer alone: its price against the floor, its host. */
 function offerFlags(o: Assessable, settings: TrustSettings): FlagDetail[] {
@@ -235,13 +236,7 @@ function againstMarket(
 			];
 		}
 	}
-	const shared = SHARED_ASSESSMENTS.get(details);
-	if (shared) return shared;
-	return {
-		flags: details.map((d) => d.rule),
-		trusted: details.every((d) => d.informational),
-		details
-	};
+	return SHARED_ASSESSMENTS.get(details) ?? assessment(details);
 }
 
 const pct = (x: number): string => {

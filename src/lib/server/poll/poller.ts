@@ -136,7 +136,7 @@ async function pollProvider(
 			result.notes = notes;
 			const observedAt = now();
 			try {
-				return { parsed: adapter.parse(payload, observedAt), notes, observedAt };
+				return { parsed: adapter.parse(payload, observedAt), observedAt };
 			} catch (err) {
 				if (err instanceof PayloadShapeError) {
 					throw new ProviderError(id, 'shape', `the answer changed shape: ${err.message}`);
@@ -148,7 +148,7 @@ async function pollProvider(
 		const observedAt = fetched.observedAt;
 		result.offersSeen = parsed.itemsSeen;
 		result.skippedReasons = { ...parsed.skippedReasons };
-		for (const note of fetched.notes) result.skippedReasons[note] = (result.skippedReasons[note] ?? 0) + 1;
+		for (const note of result.notes) result.skippedReasons[note] = (result.skippedReasons[note] ?? 0) + 1;
 		result.skipped = Object.values(parsed.skippedReasons).reduce((a, b) => a + b, 0);
 		result.unmapped = parsed.unmapped;
 		result.rejectedPrices = parsed.rejectedPrices;
